@@ -1,0 +1,36 @@
+"""allauth integration: how accounts are created and how account emails are sent."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+
+from .background import enqueue_on_commit
+from .roles import Role, assign_roles
+from .tasks import deliver_email
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            # Anyone may sign up, but only as a resident; staff roles are granted by an
+            # administrator, never self-selected.
+            assign_roles(user, [Role.RESIDENT])
+        return user
+
+    def send_mail(self, template_prefix, email, context):
+        # Render now (the request context is here) and deliver from the task worker.
+        message = self.render_mail(template_prefix, email, context)
+        html = next(
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
+            None,
+        )
+        enqueue_on_commit(
+            deliver_email,
+            subject=message.subject,
+            body=message.body,
+            to=list(message.to),
+            html=html,
+        )

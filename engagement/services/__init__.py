@@ -1,0 +1,1 @@
+"""Write-side business logic of engagement: verb-first functions with keyword-only arguments."""

@@ -1,0 +1,59 @@
+"""Audit receivers for account and role events. Only ids and event names are recorded."""
+
+from allauth.account import signals as account_signals
+from allauth.mfa import signals as mfa_signals
+from django.contrib.auth import signals as auth_signals
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from .models import User
+from .services.audit import audit_record
+
+
+@receiver(auth_signals.user_logged_in, dispatch_uid="audit_login")
+def _logged_in(sender, request, user, **kwargs):
+    audit_record("auth.login", actor=user, target=user)
+
+
+@receiver(auth_signals.user_logged_out, dispatch_uid="audit_logout")
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record("auth.logout", actor=user, target=user)
+
+
+@receiver(auth_signals.user_login_failed, dispatch_uid="audit_login_failed")
+def _login_failed(sender, credentials, request=None, **kwargs):
+    # The attempted email is deliberately not stored: it may belong to someone else.
+    audit_record("auth.login_failed")
+
+
+@receiver(account_signals.user_signed_up, dispatch_uid="audit_signup")
+def _signed_up(sender, request, user, **kwargs):
+    audit_record("auth.signup", actor=user, target=user)
+
+
+@receiver(account_signals.password_changed, dispatch_uid="audit_password_changed")
+@receiver(account_signals.password_reset, dispatch_uid="audit_password_reset")
+def _password_changed(sender, request, user, **kwargs):
+    audit_record("auth.password_changed", actor=user, target=user)
+
+
+@receiver(mfa_signals.authenticator_added, dispatch_uid="audit_mfa_added")
+def _mfa_added(sender, request, user, authenticator, **kwargs):
+    audit_record("auth.mfa_added", actor=user, target=user, kind=authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="audit_mfa_removed")
+def _mfa_removed(sender, request, user, authenticator, **kwargs):
+    audit_record("auth.mfa_removed", actor=user, target=user, kind=authenticator.type)
+
+
+@receiver(m2m_changed, sender=User.groups.through, dispatch_uid="audit_role_change")
+def _roles_changed(sender, instance, action, pk_set, reverse, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or reverse:
+        return
+    from django.contrib.auth.models import Group
+
+    names = sorted(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))
+    instance.__dict__.pop("_ehl_roles", None)
+    audit_record("roles.changed", target=instance, change=action.removeprefix("post_"), roles=names)

@@ -1,0 +1,1 @@
+"""Views of the engagement work area; each decides access through engagement.permissions."""

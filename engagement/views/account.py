@@ -1,0 +1,41 @@
+"""The account holder's own pages: an overview and self-service deletion."""
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ..forms import DeleteAccountForm
+from ..roles import user_roles
+from ..services.accounts import account_delete
+
+
+@login_required
+def overview(request):
+    from allauth.mfa.models import Authenticator
+
+    return render(
+        request,
+        "engagement/account/overview.html",
+        {
+            "roles": sorted(role.label for role in user_roles(request.user)),
+            "memberships": request.user.memberships.select_related("organisation"),
+            "has_totp": Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        account_delete(user=user)
+        messages.success(request, "Your account has been deleted.")
+        return redirect("/")
+    return render(request, "engagement/account/delete.html", {"form": form})

@@ -1,0 +1,4 @@
+from .codebook import Theme
+from .questions import CoreQuestion
+
+__all__ = ["CoreQuestion", "Theme"]

@@ -1,0 +1,1 @@
+"""Views of the insights work area; each decides access through insights.permissions."""

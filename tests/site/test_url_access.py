@@ -1,0 +1,187 @@
+"""Walks every URL of our own apps and checks who may reach it.
+
+A new view that is not listed in ACCESS fails `test_every_url_has_an_access_rule`, so nobody
+can add a page without deciding who may see it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from engagement.roles import Role
+from tests.factories import UserFactory, partner_of
+
+pytestmark = pytest.mark.django_db
+
+OUR_MODULES = ("engagement.", "insights.", "ehl.", "pages.")
+
+# url name -> (public?, roles that get 200)
+ACCESS = {
+    "healthz": ("public", None),
+    "account_overview": ("signed-in", None),
+    "account_delete": ("signed-in", None),
+    "work:dashboard": ("staff", None),
+    "engagement:organisation_list": ("staff", None),
+    "engagement:organisation_detail": ("organisation", None),
+    "engagement:reference": ("staff", None),
+    "engagement:audit_log": ("admin", None),
+    "insights:codebook": ("staff", None),
+    "insights:core_questions": ("staff", None),
+    "focus_groups:list": ("public", None),
+    "focus_groups:detail": ("public", None),
+    "focus_groups:calendar": ("public", None),
+    "focus_groups:signup": ("public", None),
+    "focus_groups:manage": ("public", None),
+    "focus_groups:confirm_email": ("public", None),
+    "engagement:focus_group_dashboard": ("staff", None),
+    "engagement:focus_group_create": ("staff", None),
+    "engagement:focus_group_manage": ("organisation", None),
+    "engagement:focus_group_edit": ("organisation", None),
+    "engagement:focus_group_cancel": ("organisation", None),
+    "engagement:focus_group_message": ("organisation", None),
+    "engagement:focus_group_attendance": ("organisation", None),
+    "engagement:focus_group_register_csv": ("organisation", None),
+    "engagement:claim_create": ("organisation", None),
+    "engagement:claim_list": ("staff", None),
+    "engagement:claim_decide": ("lead", None),
+    "engagement:claim_receipt": ("organisation", None),
+}
+
+# POST-only actions: checked by the same rules with a POST.
+POST_ONLY = {"engagement:focus_group_action", "engagement:registration_move"}
+
+
+def _walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            module = getattr(pattern.callback, "__module__", "")
+            if module.startswith(OUR_MODULES):
+                yield f"{namespace}{pattern.name}", pattern
+
+
+def our_urls():
+    return dict(_walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def organisation(organisation, consents):
+    """The organisation under test, hosting a session with one registration and one claim."""
+    from django.core.files.base import ContentFile
+
+    from engagement.models import CostClaim
+    from tests.factories import FocusGroupFactory, sign_up
+
+    focus_group = FocusGroupFactory(organisation=organisation)
+    registration = sign_up(focus_group, 1)
+    claim = CostClaim.objects.create(
+        organisation=organisation, focus_group=focus_group, category="room-hire", amount=20
+    )
+    claim.receipt.save("receipt.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    organisation.test_objects = {"fg": focus_group, "registration": registration, "claim": claim}
+    return organisation
+
+
+def _url(name, organisation):
+    from django.urls import reverse
+
+    from engagement.links import email_code, registration_token
+
+    objects = organisation.test_objects
+    fg, registration, claim = objects["fg"], objects["registration"], objects["claim"]
+    args = {
+        "engagement:organisation_detail": [organisation.slug],
+        "focus_groups:detail": [fg.public_id],
+        "focus_groups:calendar": [fg.public_id],
+        "focus_groups:signup": [fg.public_id],
+        "focus_groups:manage": [registration_token(registration)],
+        "focus_groups:confirm_email": [registration_token(registration), email_code(registration)],
+        "engagement:claim_decide": [claim.public_id],
+        "engagement:claim_receipt": [claim.public_id],
+        "engagement:focus_group_action": [fg.public_id, "publish"],
+        "engagement:registration_move": [fg.public_id, registration.public_id],
+    }
+    if name in args:
+        return reverse(name, args=args[name])
+    if name.startswith(("engagement:focus_group_", "engagement:claim_create")) and name not in {
+        "engagement:focus_group_dashboard",
+        "engagement:focus_group_create",
+    }:
+        return reverse(name, args=[fg.public_id])
+    return reverse(name)
+
+
+def test_every_url_has_an_access_rule():
+    missing = sorted(set(our_urls()) - set(ACCESS) - POST_ONLY)
+    assert not missing, f"Decide who may see these URLs and add them to ACCESS: {missing}"
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_anonymous_visitors_are_sent_to_sign_in(client, name, organisation):
+    response = client.get(_url(name, organisation))
+    if ACCESS[name][0] == "public":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "/accounts/login/" in response.url
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_residents_cannot_enter_the_work_area(client, name, organisation):
+    client.force_login(UserFactory(roles=[Role.RESIDENT]))
+    response = client.get(_url(name, organisation))
+    expected = 200 if ACCESS[name][0] in {"public", "signed-in"} else 403
+    assert response.status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_partners_of_another_organisation_are_kept_out(
+    client, name, organisation, other_organisation
+):
+    client.force_login(partner_of(other_organisation))
+    response = client.get(_url(name, organisation))
+    rule = ACCESS[name][0]
+    if rule == "organisation":
+        assert response.status_code == 404
+    elif rule in {"admin", "lead"}:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_partners_reach_their_own_organisation(client, name, organisation):
+    client.force_login(partner_of(organisation))
+    expected = 403 if ACCESS[name][0] in {"admin", "lead"} else 200
+    assert client.get(_url(name, organisation)).status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(ACCESS))
+def test_administrators_and_leads_reach_everything(client, name, organisation):
+    for role in (Role.ADMIN, Role.LEAD):
+        client.force_login(UserFactory(roles=[role]))
+        expected = 403 if ACCESS[name][0] == "admin" and role == Role.LEAD else 200
+        if name == "engagement:claim_decide" and role == Role.ADMIN:
+            expected = 403  # deciding claims is the programme lead's job
+        assert client.get(_url(name, organisation)).status_code == expected, (name, role)
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY))
+def test_post_only_actions_are_scoped_to_the_organisation(
+    client, name, organisation, other_organisation
+):
+    url = _url(name, organisation)
+    assert client.post(url).status_code == 302  # anonymous: to sign in
+    client.force_login(UserFactory(roles=[Role.RESIDENT]))
+    assert client.post(url).status_code == 403
+    client.force_login(partner_of(other_organisation))
+    assert client.post(url).status_code == 404
+
+
+def test_a_partner_list_shows_only_their_organisation(client, organisation, other_organisation):
+    client.force_login(partner_of(organisation))
+    from django.urls import reverse
+
+    html = client.get(reverse("engagement:organisation_list")).content.decode()
+    assert organisation.name in html
+    assert other_organisation.name not in html
