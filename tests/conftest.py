@@ -63,3 +63,36 @@ def focus_group(organisation, consents):
     from .factories import FocusGroupFactory
 
     return FocusGroupFactory(organisation=organisation)
+
+
+
+@pytest.fixture(autouse=True)
+def _warm_content_types_before_flush(request):
+    """Warm the content-type cache before a transactional test's database is flushed.
+
+    The next serialized-rollback test rebuilds Wagtail's workflow tasks from the serialized
+    database, and `Task.__init__` looks up its content type. With a cold cache that lookup
+    inserts a content type before the serialized ones are restored, and the restore then fails
+    on a duplicate. Reading every content type while the rows still exist avoids the insert."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        yield
+        return
+    # Requesting the database helper first makes this fixture's teardown run before the flush.
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    with request.getfixturevalue("django_db_blocker").unblock():
+        ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: Wagtail caches the site's root page, and a cached
+    page from an earlier test's (since rolled back) database would make pages vanish."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -3,13 +3,16 @@ key (slug, email, name) and left alone when present."""
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page
 
-from engagement.models import Membership, Organisation, Place, User
+from engagement.models import AccessFeature, FocusGroup, Membership, Organisation, Place, User
 from engagement.roles import Role, assign_roles
+from engagement.services.focus_groups import focus_group_create, focus_group_publish
 from engagement.services.reference import LoadReport, read_yaml
 from pages.models import ContentPage, HomePage
 
@@ -113,4 +116,46 @@ def load_people(directory: Path = CONTENT_DIR, password: str = DEMO_PASSWORD) ->
                 if row["role"] == "partner" and not organisation.memberships.exists()
                 else Membership.Level.MEMBER,
             )
+    return report
+
+
+@transaction.atomic
+def load_sessions(directory: Path = CONTENT_DIR, today=None) -> LoadReport:
+    """Create and publish the demo focus groups, dated relative to `today` so the demo always
+    has upcoming sessions. The first partner of the host organisation is recorded as creator."""
+    report = LoadReport()
+    today = today or timezone.localdate()
+    places = {place.key: place for place in Place.objects.all()}
+    features = {feature.key: feature for feature in AccessFeature.objects.all()}
+    for row in read_yaml(directory / "sessions.yaml")["sessions"]:
+        organisation = Organisation.objects.get(slug=row["host"])
+        exists = FocusGroup.objects.filter(organisation=organisation, title=row["title"]).exists()
+        report.count("sessions", not exists)
+        if exists:
+            continue
+        hour, minute = (int(part) for part in row["start_time"].split(":"))
+        day = today + timedelta(days=row["starts_in_days"])
+        starts_at = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+        host = User.objects.filter(memberships__organisation=organisation).order_by("pk").first()
+        focus_group = focus_group_create(
+            organisation=organisation,
+            actor=host,
+            access_features=[features[key] for key in row.get("access_features", [])],
+            facilitators=[host] if host else [],
+            audience=row["audience"],
+            title=row["title"],
+            description=row["description"],
+            topics=row.get("topics", []),
+            place=places[row["place"]],
+            mode=row["mode"],
+            venue_name=row.get("venue_name", ""),
+            venue_address=row.get("venue_address", ""),
+            joining_details=row.get("joining_details", ""),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(minutes=row["duration_minutes"]),
+            capacity=row["capacity"],
+            reserved_places=row.get("reserved_places", 0),
+            signup_deadline=starts_at - timedelta(days=1),
+        )
+        focus_group_publish(focus_group=focus_group, actor=host)
     return report

@@ -8,7 +8,10 @@ import re
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
-HEADER = "# Benchmarks\n\nFigures measured on this project's machines; each section names the command that\nreproduces it. Never edit the figures by hand: rerun the command.\n"
+HEADER = (
+    "# Benchmarks\n\nFigures measured on this project's machines; each section names the command\n"
+    "that reproduces it. Never edit the figures by hand: rerun the command.\n"
+)
 
 
 def machine() -> str:

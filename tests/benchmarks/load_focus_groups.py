@@ -27,7 +27,9 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 from tests.benchmarks.docs_writer import machine, write_section  # noqa: E402
 
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+ADMIN_URL = os.environ.get(
+    "BENCH_POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+)
 DB_NAME = "ehl_bench_load"
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
@@ -67,7 +69,8 @@ now = timezone.now()
 groups = [FocusGroup(organisation=org, audience=["residents", "employers", "services"][i % 3],
     title=f"Session {i}", description="A conversation about health and work.",
     place=places[i % len(places)], venue_name="Hall", venue_address="1 Bench Street",
-    starts_at=now + timedelta(days=1 + i % 60, hours=i % 8), ends_at=now + timedelta(days=1 + i % 60, hours=i % 8 + 2),
+    starts_at=now + timedelta(days=1 + i % 60, hours=i % 8),
+    ends_at=now + timedelta(days=1 + i % 60, hours=i % 8 + 2),
     capacity=20 if i else 100000, status="published") for i in range(300)]
 FocusGroup.objects.bulk_create(groups)
 print(FocusGroup.objects.get(title="Session 0").public_id)
@@ -83,7 +86,11 @@ def setup_database() -> str:
     _manage("collectstatic", "--noinput")
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", SEED],
-        cwd=REPO, env=_env(), check=True, capture_output=True, text=True,
+        cwd=REPO,
+        env=_env(),
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return out.stdout.strip().splitlines()[-1]
 
@@ -95,9 +102,21 @@ def drop_database() -> None:
 
 def start_gunicorn(workers: int) -> subprocess.Popen:
     proc = subprocess.Popen(
-        [str(REPO / ".venv/bin/gunicorn"), "--chdir", "site", "ehl.wsgi", "--bind", f"127.0.0.1:{PORT}",
-         "--workers", str(workers), "--log-level", "warning"],
-        cwd=REPO, env=_env(), start_new_session=True,
+        [
+            str(REPO / ".venv/bin/gunicorn"),
+            "--chdir",
+            "site",
+            "ehl.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=REPO,
+        env=_env(),
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -111,7 +130,7 @@ def start_gunicorn(workers: int) -> subprocess.Popen:
 
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
 def run_scenario(name, users, seconds, action) -> dict:
@@ -160,6 +179,7 @@ def main() -> None:
     public_id = setup_database()
     server = start_gunicorn(args.workers)
     try:
+
         def listing(session, index, n):
             response = session.get(f"{BASE}/sessions/?page={1 + n % 3}", timeout=10)
             return response.status_code == 200
@@ -172,11 +192,16 @@ def main() -> None:
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
             response = session.post(
                 signup_url,
-                data={"csrfmiddlewaretoken": token, "name": "Bench Person",
-                      "email": f"bench{index}-{n}@example.org", "contact_preference": "email",
-                      "consent_take_part": "on"},
+                data={
+                    "csrfmiddlewaretoken": token,
+                    "name": "Bench Person",
+                    "email": f"bench{index}-{n}@example.org",
+                    "contact_preference": "email",
+                    "consent_take_part": "on",
+                },
                 headers={"Referer": signup_url},
-                allow_redirects=False, timeout=10,
+                allow_redirects=False,
+                timeout=10,
             )
             return response.status_code == 302
 
@@ -192,15 +217,20 @@ def main() -> None:
         drop_database()
 
     rows = "\n".join(
-        f"| {r['name']} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['errors']} |"
+        f"| {r['name']} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.0f} | {r['p95']:.0f} "
+        f"| {r['errors']} |"
         for r in results
     )
+    command = (
+        f".venv/bin/python tests/benchmarks/load_focus_groups.py --users {args.users} "
+        f"--seconds {args.seconds} --workers {args.workers}"
+    )
     body = f"""
-Command: `.venv/bin/python tests/benchmarks/load_focus_groups.py --users {args.users} --seconds {args.seconds} --workers {args.workers}`
-Machine: {machine()}. gunicorn ({args.workers} sync workers, production settings) and PostgreSQL on the
-same machine; the load generator (Python threads, one `requests` session per user) runs there too
-and competes for the same two cores. 300 published sessions; sign-ups go to one session with
-ample room, so every POST is a real registration that locks the session row.
+Command: `{command}`
+Machine: {machine()}. gunicorn ({args.workers} sync workers, production settings) and PostgreSQL
+on the same machine; the load generator (Python threads, one `requests` session per user) runs
+there too and competes for the same two cores. 300 published sessions; sign-ups go to one
+session with ample room, so every POST is a real registration that locks the session row.
 
 | scenario | requests | requests/s | p50 ms | p95 ms | errors |
 |---|---|---|---|---|---|

@@ -50,7 +50,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def site_tree(transactional_db):
+    """Browser tests run against a flushed database (the live server needs committed data),
+    and a flush empties what migrations created: put back the page tree and the role groups."""
+    from engagement.roles import sync_role_groups
+    from pages.setup import ensure_home_page
+
+    ensure_home_page()
+    sync_role_groups()
+
+
+@pytest.fixture
+def page(browser, live_server, site_tree):
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.console_errors = []
@@ -58,6 +69,11 @@ def page(browser, live_server):
         "console", lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None
     )
     yield page
+    # Let the live server finish the requests this page started before the database is reset:
+    # a request still running after the flush would write rows (content types, sessions) that
+    # clash with the next test's restored data.
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
     context.close()
 
 

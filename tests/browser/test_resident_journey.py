@@ -11,7 +11,7 @@ from tests.factories import FocusGroupFactory, sign_up
 
 from .conftest import assert_accessible
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _path_in(message, marker: str) -> str:

@@ -2,10 +2,8 @@
 
 from django.db import migrations
 
-HOME_LEAD = (
-    "Tell us what helps and what gets in the way of finding and keeping work when you live "
-    "with a health condition. What you say shapes the support on offer in Cheshire and Merseyside."
-)
+from pages.setup import HOME_LEAD, HOME_TITLE
+
 
 
 def create_homepage(apps, schema_editor):
@@ -22,8 +20,8 @@ def create_homepage(apps, schema_editor):
     locale = Locale.objects.first()
     root = Page.objects.get(depth=1)
     homepage = HomePage.objects.create(
-        title="Economies for Healthier Lives",
-        draft_title="Economies for Healthier Lives",
+        title=HOME_TITLE,
+        draft_title=HOME_TITLE,
         slug="home",
         content_type=content_type,
         path=f"{root.path}0001",

@@ -4,7 +4,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.loaders import DEMO_PASSWORD, load_organisations, load_pages, load_people
+from demo.loaders import (
+    DEMO_PASSWORD,
+    load_organisations,
+    load_pages,
+    load_people,
+    load_sessions,
+)
 
 
 class Command(BaseCommand):
@@ -21,7 +27,9 @@ class Command(BaseCommand):
         if settings.SETTINGS_MODULE.endswith("production") and not allow_production:
             raise CommandError("Refusing to load demo accounts into a production site.")
         call_command("load_reference_data", verbosity=0)
-        report = load_pages().merge(load_organisations()).merge(load_people())
+        report = (
+            load_pages().merge(load_organisations()).merge(load_people()).merge(load_sessions())
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded. {report.summary()}"))
         self.stdout.write(
             f"Demo accounts (fictional) sign in with the password '{DEMO_PASSWORD}', "
