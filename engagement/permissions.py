@@ -80,3 +80,58 @@ def hostable_organisations(user) -> QuerySet[Organisation]:
 
 def can_decide_claims(user) -> bool:
     return user.is_authenticated and user.has_perm("engagement.decide_claims")
+
+
+# --- Evidence capture -------------------------------------------------------------------------
+def can_record_roundtables(user) -> bool:
+    return can_use_work_area(user) and user.has_perm("engagement.record_roundtables")
+
+
+def can_log_conversations(user) -> bool:
+    return can_use_work_area(user) and user.has_perm("engagement.log_conversations")
+
+
+def conversations_for(user):
+    """Associates see the conversations they logged; leads see every one."""
+    from .models import ConversationLog
+
+    if not can_log_conversations(user):
+        return ConversationLog.objects.none()
+    if has_role(user, Role.LEAD):
+        return ConversationLog.objects.all()
+    return ConversationLog.objects.filter(associate=user)
+
+
+def employer_engagements_for(user):
+    from .models import EmployerEngagement
+
+    if not can_log_conversations(user):
+        return EmployerEngagement.objects.none()
+    if has_role(user, Role.LEAD):
+        return EmployerEngagement.objects.all()
+    return EmployerEngagement.objects.filter(recorded_by=user)
+
+
+def transcripts_for(user):
+    """Transcripts of the sessions a user manages, the roundtables they record and the
+    conversations they logged."""
+    from django.db.models import Q
+
+    from .models import Transcript
+
+    if not can_use_work_area(user):
+        return Transcript.objects.none()
+    if has_role(user, Role.LEAD):
+        return Transcript.objects.all()
+    visible = Q(
+        focus_group__in=focus_groups_for(user).filter(organisation__in=hostable_organisations(user))
+    )
+    if can_record_roundtables(user):
+        visible |= Q(roundtable_table__isnull=False)
+    if can_log_conversations(user):
+        visible |= Q(conversation__in=conversations_for(user))
+    return Transcript.objects.filter(visible)
+
+
+def can_view_survey_results(user) -> bool:
+    return can_use_work_area(user) and user.has_perm("engagement.view_survey_results")

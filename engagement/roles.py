@@ -51,6 +51,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "insights.view_corequestion",
         "insights.view_theme",
         "insights.code_segments",
+        "engagement.record_roundtables",
+        "engagement.log_conversations",
     ],
     Role.LEAD: [
         "wagtailadmin.access_admin",
@@ -62,6 +64,9 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "insights.manage_codebook",
         "insights.view_reports",
         "engagement.decide_claims",
+        "engagement.view_survey_results",
+        "engagement.record_roundtables",
+        "engagement.log_conversations",
         *[perm for model in _REFERENCE_MODELS for perm in _crud(model)],
     ],
     Role.ADMIN: [

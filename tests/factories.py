@@ -115,3 +115,51 @@ def sign_up(focus_group, n=0, **overrides):
         **overrides,
     }
     return registration_create(focus_group=focus_group, sign_up=SignUp(**fields))[0]
+
+
+def make_survey_page(**overrides):
+    """A live survey under the home page: one analysed free-text question, one choice."""
+    from pages.models import HomePage
+    from pages.surveys import SurveyFormField, SurveyPage
+
+    make_consents()
+    home = HomePage.objects.first()
+    page = SurveyPage(
+        title=overrides.pop("title", "Work and health survey"),
+        slug=overrides.pop("slug", "work-and-health-survey"),
+        **overrides,
+    )
+    home.add_child(instance=page)
+    SurveyFormField.objects.create(
+        page=page,
+        sort_order=1,
+        label="What would help you find or stay in work?",
+        field_type="multiline",
+        required=True,
+        analyse=True,
+    )
+    SurveyFormField.objects.create(
+        page=page,
+        sort_order=2,
+        label="Are you in work now?",
+        field_type="radio",
+        choices="Yes\nNo",
+        required=False,
+    )
+    page.save_revision().publish()
+    return page
+
+
+def make_roundtable(questions=("What gets in the way?", "What would help?")):
+    import datetime
+
+    from engagement.models import RoundtableEvent, RoundtableSeries, RoundtableTable
+
+    series = RoundtableSeries.objects.create(title="Context mapping")
+    for position, text in enumerate(questions, start=1):
+        series.questions.create(position=position, text=text)
+    event = RoundtableEvent.objects.create(
+        series=series, round_number=1, held_on=datetime.date(2026, 3, 4), place=PlaceFactory()
+    )
+    table = RoundtableTable.objects.create(event=event, name="Table 1", participants={"health": 2})
+    return table

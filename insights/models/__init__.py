@@ -1,4 +1,5 @@
 from .codebook import Theme
 from .questions import CoreQuestion
+from .segments import Segment, SegmentBuild
 
-__all__ = ["CoreQuestion", "Theme"]
+__all__ = ["CoreQuestion", "Segment", "SegmentBuild", "Theme"]

@@ -4,8 +4,14 @@ work-area menu for each staff role."""
 from django.urls import reverse
 from wagtail.models import Site
 
-from engagement.permissions import can_view_audit_log
+from engagement.permissions import (
+    can_log_conversations,
+    can_record_roundtables,
+    can_view_audit_log,
+    can_view_survey_results,
+)
 from engagement.roles import Role, user_roles
+from insights.permissions import can_view_segments
 
 
 def _public_items(request):
@@ -46,6 +52,14 @@ def _work_items(request):
         items.append(("Organisations", reverse("engagement:organisation_list")))
     elif Role.PARTNER in roles:
         items.append(("Your organisation", reverse("engagement:organisation_list")))
+    if can_record_roundtables(request.user):
+        items.append(("Roundtables", reverse("engagement:roundtable_list")))
+    if can_log_conversations(request.user):
+        items.append(("Conversations", reverse("engagement:conversation_list")))
+    if can_view_survey_results(request.user):
+        items.append(("Surveys", reverse("engagement:survey_list")))
+    if can_view_segments(request.user):
+        items.append(("Segments", reverse("insights:segment_list")))
     items.append(("Codebook", reverse("insights:codebook")))
     items.append(("Core questions", reverse("insights:core_questions")))
     items.append(("Places and cohorts", reverse("engagement:reference")))

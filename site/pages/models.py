@@ -51,3 +51,6 @@ class ContentPage(Page):
     promote_panels = [*Page.promote_panels, FieldPanel("show_in_footer")]
     search_fields = [*Page.search_fields, index.SearchField("lead"), index.SearchField("body")]
     parent_page_types = ["pages.HomePage", "pages.ContentPage"]
+
+
+from .surveys import SurveyFormField, SurveyPage  # noqa: E402,F401  (registers the page type)

@@ -41,12 +41,44 @@ ACCESS = {
     "engagement:focus_group_register_csv": ("organisation", None),
     "engagement:claim_create": ("organisation", None),
     "engagement:claim_list": ("staff", None),
-    "engagement:claim_decide": ("lead", None),
+    "engagement:claim_decide": ("lead-only", None),  # deciding claims is the lead's job
     "engagement:claim_receipt": ("organisation", None),
+    # Evidence capture: roundtables and conversations are for associates and leads ("capture");
+    # survey results for programme leads only ("lead-only").
+    "engagement:roundtable_list": ("capture", None),
+    "engagement:roundtable_series_create": ("capture", None),
+    "engagement:roundtable_series": ("capture", None),
+    "engagement:roundtable_compare": ("capture", None),
+    "engagement:roundtable_event_create": ("capture", None),
+    "engagement:roundtable_event": ("capture", None),
+    "engagement:roundtable_table": ("capture", None),
+    "engagement:conversation_list": ("capture", None),
+    "engagement:conversation_create": ("capture", None),
+    "engagement:conversation_detail": ("capture", None),
+    "engagement:conversation_edit": ("capture", None),
+    "engagement:employer_engagement_create": ("capture", None),
+    "engagement:employer_engagement_edit": ("capture", None),
+    "engagement:transcript_upload": ("organisation", None),
+    "engagement:transcript_detail": ("organisation", None),
+    "engagement:transcript_original": ("organisation", None),
+    "engagement:survey_list": ("lead-only", None),
+    "engagement:survey_results": ("lead-only", None),
+    "engagement:survey_export": ("lead-only", None),
+    "insights:segment_list": ("capture", None),
+}
+
+# Roles that get 200 for each rule other than "public", "signed-in" and "organisation".
+ALLOWED = {
+    "staff": {Role.PARTNER, Role.ASSOCIATE, Role.LEAD, Role.ADMIN},
+    "admin": {Role.ADMIN},
+    "lead": {Role.LEAD, Role.ADMIN},
+    "lead-only": {Role.LEAD},
+    "capture": {Role.ASSOCIATE, Role.LEAD},
 }
 
 # POST-only actions: checked by the same rules with a POST.
 POST_ONLY = {"engagement:focus_group_action", "engagement:registration_move"}
+POST_ONLY_CAPTURE = {"engagement:roundtable_note_delete", "engagement:conversation_withdraw"}
 
 
 def _walk(patterns, namespace=""):
@@ -78,8 +110,57 @@ def organisation(organisation, consents):
         organisation=organisation, focus_group=focus_group, category="room-hire", amount=20
     )
     claim.receipt.save("receipt.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    organisation.test_objects = {"fg": focus_group, "registration": registration, "claim": claim}
+    organisation.test_objects = {
+        "fg": focus_group,
+        "registration": registration,
+        "claim": claim,
+        **_capture_objects(focus_group),
+    }
     return organisation
+
+
+def _capture_objects(focus_group):
+    """One of each capture record: a roundtable, a conversation (logged by a lead, so leads
+    see it), an employer engagement, a transcript of the session and a survey."""
+    import datetime
+
+    from django.core.files.base import ContentFile
+
+    from engagement.models import ConsentStatement, ConversationLog, EmployerEngagement, Transcript
+    from tests.factories import OrganisationFactory, make_roundtable, make_survey_page
+
+    table = make_roundtable()
+    author = UserFactory(roles=[Role.LEAD])
+    log = ConversationLog.objects.create(
+        associate=author,
+        held_on=datetime.date(2026, 1, 5),
+        place=focus_group.place,
+        stakeholder_group="resident",
+        effect_on_work="Hard to keep going.",
+        consent=ConsentStatement.current("conversation"),
+    )
+    engagement = EmployerEngagement.objects.create(
+        employer=OrganisationFactory(kind="employer"),
+        recorded_by=author,
+        held_on=datetime.date(2026, 1, 6),
+    )
+    transcript = Transcript.objects.create(
+        focus_group=focus_group,
+        title="Recording",
+        format="txt",
+        original_name="t.txt",
+        keep_original=True,
+        turns=[{"index": 0, "speaker": "Participant 1", "start": None, "end": None, "text": "Hi"}],
+        speakers={"Participant 1": {"role": "participant"}},
+    )
+    transcript.original.save("t.txt", ContentFile(b"Sam: Hi"), save=True)
+    return {
+        "table": table,
+        "log": log,
+        "engagement": engagement,
+        "transcript": transcript,
+        "survey": make_survey_page(),
+    }
 
 
 def _url(name, organisation):
@@ -100,6 +181,21 @@ def _url(name, organisation):
         "engagement:claim_receipt": [claim.public_id],
         "engagement:focus_group_action": [fg.public_id, "publish"],
         "engagement:registration_move": [fg.public_id, registration.public_id],
+        "engagement:roundtable_series": [objects["table"].event.series.public_id],
+        "engagement:roundtable_compare": [objects["table"].event.series.public_id],
+        "engagement:roundtable_event_create": [objects["table"].event.series.public_id],
+        "engagement:roundtable_event": [objects["table"].event.public_id],
+        "engagement:roundtable_table": [objects["table"].public_id],
+        "engagement:roundtable_note_delete": [objects["table"].public_id, 1],
+        "engagement:conversation_detail": [objects["log"].public_id],
+        "engagement:conversation_edit": [objects["log"].public_id],
+        "engagement:conversation_withdraw": [objects["log"].public_id],
+        "engagement:employer_engagement_edit": [objects["engagement"].public_id],
+        "engagement:transcript_upload": ["session", fg.public_id],
+        "engagement:transcript_detail": [objects["transcript"].public_id],
+        "engagement:transcript_original": [objects["transcript"].public_id],
+        "engagement:survey_results": [objects["survey"].pk],
+        "engagement:survey_export": [objects["survey"].pk, "csv"],
     }
     if name in args:
         return reverse(name, args=args[name])
@@ -112,7 +208,7 @@ def _url(name, organisation):
 
 
 def test_every_url_has_an_access_rule():
-    missing = sorted(set(our_urls()) - set(ACCESS) - POST_ONLY)
+    missing = sorted(set(our_urls()) - set(ACCESS) - POST_ONLY - POST_ONLY_CAPTURE)
     assert not missing, f"Decide who may see these URLs and add them to ACCESS: {missing}"
 
 
@@ -134,36 +230,62 @@ def test_residents_cannot_enter_the_work_area(client, name, organisation):
     assert response.status_code == expected
 
 
+def _expected(rule: str, role: Role, *, own_organisation: bool = True) -> int:
+    if rule in {"public", "signed-in"}:
+        return 200
+    if rule == "organisation":
+        return 200 if own_organisation or role in {Role.LEAD, Role.ADMIN} else 404
+    return 200 if role in ALLOWED[rule] else 403
+
+
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_partners_of_another_organisation_are_kept_out(
     client, name, organisation, other_organisation
 ):
     client.force_login(partner_of(other_organisation))
     response = client.get(_url(name, organisation))
-    rule = ACCESS[name][0]
-    if rule == "organisation":
-        assert response.status_code == 404
-    elif rule in {"admin", "lead"}:
-        assert response.status_code == 403
-    else:
-        assert response.status_code == 200
+    assert response.status_code == _expected(ACCESS[name][0], Role.PARTNER, own_organisation=False)
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))
 def test_partners_reach_their_own_organisation(client, name, organisation):
     client.force_login(partner_of(organisation))
-    expected = 403 if ACCESS[name][0] in {"admin", "lead"} else 200
+    expected = _expected(ACCESS[name][0], Role.PARTNER)
     assert client.get(_url(name, organisation)).status_code == expected
 
 
 @pytest.mark.parametrize("name", sorted(ACCESS))
-def test_administrators_and_leads_reach_everything(client, name, organisation):
+def test_administrators_and_leads_reach_what_their_role_allows(client, name, organisation):
     for role in (Role.ADMIN, Role.LEAD):
         client.force_login(UserFactory(roles=[role]))
-        expected = 403 if ACCESS[name][0] == "admin" and role == Role.LEAD else 200
-        if name == "engagement:claim_decide" and role == Role.ADMIN:
-            expected = 403  # deciding claims is the programme lead's job
+        expected = _expected(ACCESS[name][0], role)
         assert client.get(_url(name, organisation)).status_code == expected, (name, role)
+
+
+@pytest.mark.parametrize(
+    "name", sorted(name for name, (rule, _) in ACCESS.items() if rule == "capture")
+)
+def test_associates_reach_the_capture_pages(client, name, organisation):
+    """Associates see their own conversations only: the fixture's conversation and employer
+    engagement were recorded by a lead, so those pages are 404 to an associate."""
+    client.force_login(UserFactory(roles=[Role.ASSOCIATE]))
+    others = {
+        "engagement:conversation_detail",
+        "engagement:conversation_edit",
+        "engagement:employer_engagement_edit",
+    }
+    expected = 404 if name in others else 200
+    assert client.get(_url(name, organisation)).status_code == expected
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY_CAPTURE))
+def test_capture_actions_are_kept_from_residents_and_partners(client, name, organisation):
+    url = _url(name, organisation)
+    assert client.post(url).status_code == 302  # anonymous: to sign in
+    client.force_login(UserFactory(roles=[Role.RESIDENT]))
+    assert client.post(url).status_code == 403
+    client.force_login(partner_of(organisation))
+    assert client.post(url).status_code == 403
 
 
 @pytest.mark.parametrize("name", sorted(POST_ONLY))

@@ -285,3 +285,9 @@ LOGGING = {
         "django.security.DisallowedHost": {"level": "ERROR"},
     },
 }
+
+# --- Evidence capture ----------------------------------------------------------------------------
+# Named-entity recognition finds people's names the patterns miss; it costs a model load per
+# worker process. Switch off only for speed in tests.
+EHL_REDACTION_NER = env_bool("EHL_REDACTION_NER", True)
+EHL_TRANSCRIPT_MAX_BYTES = env_int("EHL_TRANSCRIPT_MAX_BYTES", 5 * 1024 * 1024)

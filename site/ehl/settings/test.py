@@ -19,3 +19,4 @@ RQ_QUEUES = {
     "default": {"URL": "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60},
     "nlp": {"URL": "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 600},
 }
+EHL_REDACTION_NER = False  # the NER path has its own tests; the rest need not load a model

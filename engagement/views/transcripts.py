@@ -1,0 +1,151 @@
+"""Uploading transcripts, checking speakers and redactions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from ..forms_capture import RedactionCorrectionForm, SpeakersForm, TranscriptUploadForm
+from ..models import RoundtableTable
+from ..permissions import (
+    can_record_roundtables,
+    can_use_work_area,
+    conversations_for,
+    transcripts_for,
+)
+from ..services.audit import audit_record
+from ..services.capture import (
+    CaptureError,
+    transcript_redactions_correct,
+    transcript_speakers_update,
+    transcript_upload,
+)
+from .partner_focus_groups import managed_focus_group
+
+
+def _attach_target(request, kind: str, public_id) -> dict:
+    if kind == "session":
+        return {"focus_group": managed_focus_group(request, public_id)}
+    if kind == "table":
+        if not can_record_roundtables(request.user):
+            raise PermissionDenied
+        return {"roundtable_table": get_object_or_404(RoundtableTable, public_id=public_id)}
+    if kind == "conversation":
+        if not can_use_work_area(request.user):
+            raise PermissionDenied
+        log = conversations_for(request.user).filter(public_id=public_id).first()
+        if log is None:
+            raise Http404
+        return {"conversation": log}
+    raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transcript_upload_view(request, kind, public_id):
+    target = _attach_target(request, kind, public_id)
+    (attached,) = target.values()
+    form = TranscriptUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            transcript = transcript_upload(
+                actor=request.user,
+                data=upload.read(),
+                filename=upload.name,
+                title=form.cleaned_data["title"],
+                facilitators=form.cleaned_data["facilitators"],
+                keep_original=form.cleaned_data["keep_original"],
+                **target,
+            )
+        except CaptureError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(
+                request,
+                f"Transcript read: {len(transcript.turns)} turns from "
+                f"{len(transcript.speakers)} speakers. Check the speakers below.",
+            )
+            return redirect("engagement:transcript_detail", transcript.public_id)
+    return render(
+        request, "engagement/transcripts/upload.html", {"form": form, "attached": attached}
+    )
+
+
+def _visible_transcript(request, public_id):
+    if not can_use_work_area(request.user):
+        raise PermissionDenied
+    transcript = transcripts_for(request.user).filter(public_id=public_id).first()
+    if transcript is None:
+        raise Http404
+    return transcript
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transcript_detail(request, public_id):
+    from insights.selectors import segment_builds_for
+
+    transcript = _visible_transcript(request, public_id)
+    speakers_form = SpeakersForm(
+        request.POST if "speakers" in request.POST else None, speakers=transcript.speakers
+    )
+    correction_form = RedactionCorrectionForm(
+        request.POST if "corrections" in request.POST else None,
+        redaction_log=transcript.redaction_log,
+    )
+    if request.method == "POST":
+        if "speakers" in request.POST and speakers_form.is_valid():
+            transcript_speakers_update(
+                transcript=transcript, actor=request.user, roles=speakers_form.changes()
+            )
+            messages.success(request, "Speakers updated. The segments are being rebuilt.")
+            return redirect("engagement:transcript_detail", transcript.public_id)
+        if "corrections" in request.POST and correction_form.is_valid():
+            transcript_redactions_correct(
+                transcript=transcript,
+                actor=request.user,
+                add=correction_form.cleaned_data["add"],
+                keep=correction_form.cleaned_data["keep"],
+            )
+            messages.success(request, "Corrections saved. The segments are being rebuilt.")
+            return redirect("engagement:transcript_detail", transcript.public_id)
+    audit_record(
+        "transcript.viewed",
+        actor=request.user,
+        target=transcript,
+        organisation=transcript.organisation,
+    )
+    return render(
+        request,
+        "engagement/transcripts/detail.html",
+        {
+            "transcript": transcript,
+            "speakers_form": speakers_form,
+            "correction_form": correction_form,
+            "build": segment_builds_for("transcript", transcript.public_id).first(),
+        },
+    )
+
+
+@login_required
+def transcript_original(request, public_id):
+    transcript = _visible_transcript(request, public_id)
+    if not transcript.original:
+        raise Http404
+    audit_record(
+        "transcript.original_downloaded",
+        actor=request.user,
+        target=transcript,
+        organisation=transcript.organisation,
+    )
+    return FileResponse(
+        transcript.original.open("rb"), as_attachment=True, filename=transcript.original_name
+    )

@@ -1,0 +1,135 @@
+"""Turning capture records into segments: redact, split, store with provenance.
+
+`segments_rebuild` is idempotent: it replaces a record's segments with freshly built ones, so
+an edited note or a reviewer's redaction correction is applied by simply building again. It
+runs in a background task (`insights.tasks.build_segments`), never in a web request."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Segment, SegmentBuild
+from .sources import SOURCES, SourceBundle, SourceText
+
+MIN_WORDS = 5
+MAX_WORDS = 80
+PROGRESS_CHUNK = 200
+
+
+def _redact(bundle: SourceBundle, texts: list[str]):
+    from nlp.text.redaction import apply_corrections, redact_many
+
+    names = [*bundle.known_names, *bundle.extra_redactions]
+    results = redact_many(texts, use_ner=settings.EHL_REDACTION_NER, known_names=names)
+    if bundle.redaction_exceptions:
+        keep = {value.casefold() for value in bundle.redaction_exceptions}
+        results = [
+            apply_corrections(
+                text,
+                result.spans,
+                remove=[span for span in result.spans if span.original.casefold() in keep],
+            )
+            for text, result in zip(texts, results, strict=True)
+        ]
+    return results
+
+
+def _pieces(item: SourceText) -> list[str]:
+    from nlp.text.segmentation import segment_text
+
+    mode = "turn" if item.whole_turn else "sentence"
+    pieces = segment_text(item.text, mode=mode, min_words=MIN_WORDS, max_words=MAX_WORDS)
+    return [piece.text for piece in pieces]
+
+
+def _progress(build: SegmentBuild | None, **fields) -> None:
+    if build is not None:
+        for name, value in fields.items():
+            setattr(build, name, value)
+        SegmentBuild.objects.filter(pk=build.pk).update(**fields, updated_at=timezone.now())
+
+
+def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | None = None) -> int:
+    """Replace the segments of one record; returns how many were created."""
+    load, to_texts = SOURCES[source_type]
+    bundle = to_texts(load(source_id))
+    # Split first, then redact each piece: spans then refer to the piece a reviewer sees.
+    pieces = [
+        (item, piece) for item in bundle.texts if item.text.strip() for piece in _pieces(item)
+    ]
+    _progress(build, status=SegmentBuild.Status.RUNNING, total=len(pieces), done=0)
+    redacted = []
+    for start in range(0, len(pieces), PROGRESS_CHUNK):
+        chunk = [piece for _, piece in pieces[start : start + PROGRESS_CHUNK]]
+        redacted.extend(_redact(bundle, chunk))
+        _progress(build, done=len(redacted))
+
+    now = timezone.now()
+    rows = [
+        Segment(
+            source_type=source_type,
+            source_id=source_id,
+            source_part=item.part,
+            position=position,
+            stakeholder_group=item.stakeholder_group,
+            place=item.place,
+            said_on=item.said_on,
+            round_number=item.round_number,
+            person_key=item.person_key,
+            speaker=item.speaker,
+            consent=item.consent,
+            text=result.text,
+            redactions=[
+                {"start": span.start, "end": span.end, "kind": span.kind} for span in result.spans
+            ],
+            codable=item.codable,
+            withdrawn_at=now if (bundle.withdrawn or item.withdrawn) else None,
+        )
+        for position, ((item, _), result) in enumerate(zip(pieces, redacted, strict=True))
+    ]
+    with transaction.atomic():
+        if source_type == Segment.SourceType.TRANSCRIPT:
+            _log_redactions(source_id, redacted)
+        Segment.objects.from_source(source_type, source_id).delete()
+        Segment.objects.bulk_create(rows, batch_size=500)
+        _progress(
+            build,
+            status=SegmentBuild.Status.DONE,
+            segments_created=len(rows),
+            finished_at=timezone.now(),
+        )
+    return len(rows)
+
+
+def _log_redactions(transcript_id: str, results) -> None:
+    """Keep what was redacted beside the transcript (not the segments), so a reviewer can see
+    it and correct it."""
+    from collections import Counter
+
+    from engagement.models import Transcript
+
+    found = Counter((span.kind, span.original) for result in results for span in result.spans)
+    log = [
+        {"kind": kind, "text": text, "count": count}
+        for (kind, text), count in sorted(found.items())
+    ]
+    Transcript.objects.filter(public_id=transcript_id).update(redaction_log=log)
+
+
+def segments_withdraw(source_type: str, source_id: str, person_key: str | None = None) -> int:
+    """Take a record's segments (or one person's within it) out of analysis at once."""
+    segments = Segment.objects.from_source(source_type, source_id).filter(withdrawn_at__isnull=True)
+    if person_key is not None:
+        segments = segments.filter(person_key=person_key)
+    return segments.update(withdrawn_at=timezone.now())
+
+
+def build_requested(source_type: str, source_id: str) -> SegmentBuild:
+    """Record a build and queue it to run after the current transaction commits."""
+    from ..tasks import build_segments
+
+    build = SegmentBuild.objects.create(source_type=source_type, source_id=source_id)
+    transaction.on_commit(lambda: build_segments.enqueue(build_id=build.pk))
+    return build

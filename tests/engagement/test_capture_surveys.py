@@ -1,0 +1,129 @@
+"""Residents answering a survey: consent, anonymity, demographics kept apart, abuse protection,
+and analysed answers becoming segments."""
+
+import uuid
+
+import pytest
+from django.core.cache import cache
+
+from engagement.models import SurveyDemographics, SurveyResponse
+from insights.models import Segment
+from tests.factories import UserFactory, make_survey_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def survey(db):
+    return make_survey_page()
+
+
+def _answers(**extra):
+    data = {
+        "what_would_help_you_find_or_stay_in_work": "Flexible hours would help. Call me on "
+        "07700 900123 if you want to know more about it.",
+        "are_you_in_work_now": "No",
+        "ehl_consent": "on",
+        "ehl_submission_key": str(uuid.uuid4()),
+    }
+    data.update(extra)
+    return data
+
+
+def test_the_survey_page_renders_its_questions_and_agreement(client, survey):
+    html = client.get(survey.url).content.decode()
+    assert "What would help you find or stay in work?" in html
+    assert "I agree" in html and "About you (optional)" in html
+
+
+def test_an_anonymous_answer_is_stored_with_its_consent_and_becomes_redacted_segments(
+    client, survey, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(survey.url, _answers(ehl_age_band="35-49", ehl_sex="female"))
+    assert response.status_code == 200
+    assert "Thank you" in response.content.decode()
+
+    stored = SurveyResponse.objects.get()
+    assert stored.anonymous and stored.user is None and stored.contact_email == ""
+    assert stored.consent.purpose == "survey" and stored.consent.version == 1
+    # The 'about you' answers are stored, but with no link to the response.
+    demographics = SurveyDemographics.objects.get()
+    assert demographics.age_band == "35-49" and demographics.month.day == 1
+    assert not hasattr(demographics, "response")
+
+    segments = list(Segment.objects.from_source("survey", stored.public_id))
+    assert segments, "the analysed answer became segments"
+    text = " ".join(segment.text for segment in segments)
+    assert "07700" not in text and "[PHONE]" in text
+    assert all(segment.stakeholder_group == "resident" for segment in segments)
+    assert {segment.person_key for segment in segments} == {str(stored.public_id)}
+
+
+def test_a_signed_in_resident_who_does_not_choose_anonymity_is_linked(client, survey):
+    user = UserFactory()
+    client.force_login(user)
+    client.post(survey.url, _answers())
+    stored = SurveyResponse.objects.get()
+    assert stored.user == user and not stored.anonymous
+    assert stored.person_key == str(user.pseudonym)
+
+
+def test_a_double_submitted_form_stores_one_response(client, survey):
+    data = _answers()
+    client.post(survey.url, data)
+    client.post(survey.url, data)
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_missing_consent_shows_an_error_summary_and_keeps_the_answers(client, survey):
+    data = _answers()
+    del data["ehl_consent"]
+    html = client.post(survey.url, data).content.decode()
+    assert "govuk-error-summary" in html
+    assert "Tell us you agree to your answers being used" in html
+    assert "Flexible hours would help." in html
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_an_overlong_answer_is_refused_with_a_clear_message(client, survey):
+    html = client.post(
+        survey.url, _answers(what_would_help_you_find_or_stay_in_work="x" * 5001)
+    ).content.decode()
+    assert "Keep your answer under 5,000 characters" in html
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_the_honeypot_stores_nothing_but_looks_normal(client, survey):
+    response = client.post(survey.url, _answers(website="http://spam.example"))
+    assert response.status_code == 200 and "Thank you" in response.content.decode()
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_submissions_are_rate_limited_per_client(client, survey, settings):
+    cache.clear()
+    for _ in range(30):
+        client.post(survey.url, _answers())
+    html = client.post(survey.url, _answers()).content.decode()
+    assert "Wait an hour and try again" in html
+    assert SurveyResponse.objects.count() == 30
+
+
+def test_leads_see_results_and_export_answers_without_contact_details(client, survey, lead):
+    client.post(survey.url, _answers(ehl_email="someone@example.org"))
+    client.force_login(lead)
+    html = client.get(f"/work/surveys/{survey.pk}/").content.decode()
+    assert "Flexible hours would help." in html
+    # One person answered "No": the count is suppressed.
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">&lt;5</td>' in html
+    csv = client.get(f"/work/surveys/{survey.pk}/export.csv").content.decode()
+    assert "Flexible hours would help." in csv and "someone@example.org" not in csv
+    xlsx = client.get(f"/work/surveys/{survey.pk}/export.xlsx")
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_partners_cannot_see_survey_results(client, survey, organisation):
+    from tests.factories import partner_of
+
+    client.force_login(partner_of(organisation))
+    assert client.get(f"/work/surveys/{survey.pk}/").status_code == 403
