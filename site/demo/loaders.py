@@ -159,3 +159,111 @@ def load_sessions(directory: Path = CONTENT_DIR, today=None) -> LoadReport:
         )
         focus_group_publish(focus_group=focus_group, actor=host)
     return report
+
+
+@transaction.atomic
+def load_evidence(directory: Path = CONTENT_DIR, today=None) -> LoadReport:
+    """A demo survey page, a roundtable round with notes and one conversation, so the capture
+    pages and the segment stream have something in them. Segments are built by the worker."""
+    from engagement.models import (
+        ConsentStatement,
+        ConversationLog,
+        RoundtableEvent,
+        RoundtableSeries,
+    )
+    from engagement.services.capture import (
+        NoteEntry,
+        conversation_log_save,
+        roundtable_notes_add,
+        roundtable_series_create,
+    )
+    from pages.surveys import SurveyFormField, SurveyPage
+
+    report = LoadReport()
+    today = today or timezone.localdate()
+    data = read_yaml(directory / "evidence.yaml")
+    lead = User.objects.filter(email="lead@example.org").first()
+    associate = User.objects.filter(email="associate@example.org").first()
+
+    survey = data["survey"]
+    home = HomePage.objects.first()
+    exists = SurveyPage.objects.filter(slug=survey["slug"]).exists()
+    report.count("surveys", not exists)
+    if not exists:
+        page = SurveyPage(
+            title=survey["title"],
+            slug=survey["slug"],
+            intro=survey["intro"],
+            thank_you_text=survey["thank_you"],
+            show_in_menus=True,
+        )
+        home.add_child(instance=page)
+        for order, question in enumerate(survey["questions"], start=1):
+            SurveyFormField.objects.create(
+                page=page,
+                sort_order=order,
+                label=question["label"],
+                field_type=question["type"],
+                required=question.get("required", False),
+                choices=question.get("choices", ""),
+                analyse=question.get("analyse", False),
+            )
+        page.save_revision().publish()
+
+    roundtable = data["roundtable"]
+    exists = RoundtableSeries.objects.filter(title=roundtable["title"]).exists()
+    report.count("roundtable series", not exists)
+    if not exists:
+        series = roundtable_series_create(
+            actor=lead,
+            title=roundtable["title"],
+            purpose=roundtable["purpose"],
+            questions=roundtable["questions"],
+        )
+        questions = list(series.questions.all())
+        places = {place.key: place for place in Place.objects.all()}
+        for round_ in roundtable["rounds"]:
+            event = RoundtableEvent.objects.create(
+                series=series,
+                round_number=round_["round"],
+                held_on=today - timedelta(days=30 * round_["months_ago"]),
+                place=places[round_["place"]],
+            )
+            for spec in round_["tables"]:
+                table = event.tables.create(
+                    name=spec["name"], facilitator=lead, participants=spec["participants"]
+                )
+                roundtable_notes_add(
+                    table=table,
+                    actor=lead,
+                    entries=[
+                        NoteEntry(
+                            question_id=questions[note["question"] - 1].pk,
+                            text=note["text"],
+                            horizon=note.get("horizon", ""),
+                            help_level=note.get("help", ""),
+                            stakeholder_group=note.get("group", ""),
+                        )
+                        for note in spec["notes"]
+                    ],
+                )
+
+    conversation = data["conversation"]
+    exists = associate is not None and ConversationLog.objects.filter(associate=associate).exists()
+    report.count("conversations", not exists and associate is not None)
+    if associate is not None and not exists:
+        conversation_log_save(
+            log=ConversationLog(
+                held_on=today - timedelta(days=10),
+                place=Place.objects.get(key=conversation["place"]),
+                stakeholder_group=conversation["stakeholder_group"],
+                conditions=conversation["conditions"],
+                onset=conversation["onset"],
+                effect_on_work=conversation["effect_on_work"],
+                effect_on_home=conversation["effect_on_home"],
+                what_would_help=conversation["what_would_help"],
+                consent=ConsentStatement.current(ConsentStatement.Purpose.CONVERSATION),
+            ),
+            actor=associate,
+        )
+    return report

@@ -6,21 +6,26 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from demo.loaders import DEMO_PASSWORD
-from engagement.models import FocusGroup, Organisation, User
+from engagement.models import FocusGroup, Organisation, RoundtableNote, User
 from engagement.roles import Role
-from insights.models import CoreQuestion, Theme
+from insights.models import CoreQuestion, Segment, Theme
 
 
 @pytest.mark.django_db
-def test_demo_data_loads_a_living_site_and_reloading_changes_nothing(client):
-    call_command("load_demo_data", verbosity=0)
+def test_demo_data_loads_a_living_site_and_reloading_changes_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo_data", verbosity=0)
     counts = (
         Organisation.objects.count(),
         User.objects.count(),
         FocusGroup.objects.count(),
         Theme.objects.count(),
     )
+    segments = Segment.objects.count()
     call_command("load_demo_data", verbosity=0)
+    assert Segment.objects.count() == segments
     assert counts == (
         Organisation.objects.count(),
         User.objects.count(),
@@ -43,6 +48,12 @@ def test_demo_data_loads_a_living_site_and_reloading_changes_nothing(client):
 
     lead = authenticate(email="lead@example.org", password=DEMO_PASSWORD)
     assert lead is not None and lead.groups.filter(name=Role.LEAD.label).exists()
+
+    # The capture examples: a survey page, roundtable notes and a conversation, all analysed.
+    assert client.get("/work-and-health-survey/").status_code == 200
+    assert RoundtableNote.objects.count() == 4
+    assert {s.source_type for s in Segment.objects.all()} == {"roundtable", "conversation"}
+    assert Segment.objects.filter(source_type="roundtable", round_number=1).count() >= 4
 
     response = client.get("/sessions/")
     assert response.status_code == 200

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.loaders import (
     DEMO_PASSWORD,
+    load_evidence,
     load_organisations,
     load_pages,
     load_people,
@@ -28,7 +29,11 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo accounts into a production site.")
         call_command("load_reference_data", verbosity=0)
         report = (
-            load_pages().merge(load_organisations()).merge(load_people()).merge(load_sessions())
+            load_pages()
+            .merge(load_organisations())
+            .merge(load_people())
+            .merge(load_sessions())
+            .merge(load_evidence())
         )
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded. {report.summary()}"))
         self.stdout.write(
