@@ -7,6 +7,7 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from .models import User
+from .services.accounts import account_erasing
 from .services.audit import audit_record
 
 
@@ -57,3 +58,12 @@ def _roles_changed(sender, instance, action, pk_set, reverse, **kwargs):
     names = sorted(Group.objects.filter(pk__in=pk_set or []).values_list("name", flat=True))
     instance.__dict__.pop("_ehl_roles", None)
     audit_record("roles.changed", target=instance, change=action.removeprefix("post_"), roles=names)
+
+
+@receiver(account_erasing, dispatch_uid="withdraw_survey_answers_on_erasure")
+def _withdraw_survey_answers(sender, user, **kwargs):
+    """Answers given while signed in were shared only with the account: they leave analysis."""
+    from .services.capture import survey_consent_withdraw
+
+    for response in user.survey_responses.filter(consent_withdrawn_at__isnull=True):
+        survey_consent_withdraw(response=response, actor=None)

@@ -234,3 +234,15 @@ def transcript_redactions_correct(
     transcript.save(update_fields=["redaction_additions", "redaction_exceptions", "updated_at"])
     audit_record("transcript.redactions_corrected", actor=actor, target=transcript)
     announce_captured(transcript)
+
+
+# --- Surveys -----------------------------------------------------------------------------------
+@transaction.atomic
+def survey_consent_withdraw(*, response, actor) -> None:
+    """The respondent no longer wants their answers used: they leave analysis at once."""
+    if response.consent_withdrawn_at is not None:
+        return
+    response.consent_withdrawn_at = timezone.now()
+    response.save(update_fields=["consent_withdrawn_at"])
+    audit_record("survey.consent_withdrawn", actor=actor, target=response)
+    announce_withdrawn(response)

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from ..forms import DeleteAccountForm
 from ..roles import user_roles
 from ..services.accounts import account_delete
+from ..services.capture import survey_consent_withdraw
 
 
 @login_required
@@ -21,6 +22,9 @@ def overview(request):
         {
             "roles": sorted(role.label for role in user_roles(request.user)),
             "memberships": request.user.memberships.select_related("organisation"),
+            "survey_responses": request.user.survey_responses.filter(anonymous=False)
+            .select_related("page")
+            .order_by("-submit_time"),
             "has_totp": Authenticator.objects.filter(
                 user=request.user, type=Authenticator.Type.TOTP
             ).exists(),
@@ -39,3 +43,12 @@ def delete(request):
         messages.success(request, "Your account has been deleted.")
         return redirect("/")
     return render(request, "engagement/account/delete.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def survey_withdraw(request, public_id):
+    response = get_object_or_404(request.user.survey_responses, public_id=public_id)
+    survey_consent_withdraw(response=response, actor=request.user)
+    messages.success(request, "We will no longer use those answers.")
+    return redirect("account_overview")

@@ -18,6 +18,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/profile/", account_views.overview, name="account_overview"),
     path("accounts/delete/", account_views.delete, name="account_delete"),
+    path(
+        "accounts/survey-answers/<uuid:public_id>/withdraw/",
+        account_views.survey_withdraw,
+        name="account_survey_withdraw",
+    ),
     path("accounts/", include("allauth.urls")),
     path("sessions/", include("engagement.urls_public")),
     path("work/", include(work_patterns)),

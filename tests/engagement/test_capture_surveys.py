@@ -127,3 +127,43 @@ def test_partners_cannot_see_survey_results(client, survey, organisation):
 
     client.force_login(partner_of(organisation))
     assert client.get(f"/work/surveys/{survey.pk}/").status_code == 403
+
+
+def test_a_respondent_stops_their_answers_being_used_from_their_account(
+    client, survey, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(survey.url, _answers())
+    response = SurveyResponse.objects.get()
+    assert Segment.objects.in_analysis().exists()
+
+    overview = client.get("/accounts/profile/").content.decode()
+    assert "Work and health survey" in overview
+    # Nobody else can withdraw someone's answers.
+    client.force_login(UserFactory())
+    url = f"/accounts/survey-answers/{response.public_id}/withdraw/"
+    assert client.post(url).status_code == 404
+
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url)
+    response.refresh_from_db()
+    assert response.consent_withdrawn_at is not None
+    assert not Segment.objects.in_analysis().exists()
+
+
+def test_deleting_an_account_takes_its_survey_answers_out_of_analysis(
+    client, survey, django_capture_on_commit_callbacks
+):
+    from engagement.services.accounts import account_delete
+
+    user = UserFactory()
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(survey.url, _answers())
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=user)
+    assert not Segment.objects.in_analysis().exists()
+    assert SurveyResponse.objects.get().user is None
