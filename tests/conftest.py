@@ -65,7 +65,6 @@ def focus_group(organisation, consents):
     return FocusGroupFactory(organisation=organisation)
 
 
-
 @pytest.fixture(autouse=True)
 def _warm_content_types_before_flush(request):
     """Warm the content-type cache before a transactional test's database is flushed.
