@@ -5,7 +5,7 @@ import pytest
 
 from engagement.models import SurveyResponse, Transcript
 from insights.models import Segment
-from tests.factories import FocusGroupFactory, partner_of, make_survey_page
+from tests.factories import FocusGroupFactory, make_survey_page, partner_of
 
 from .conftest import assert_accessible
 
