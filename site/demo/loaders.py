@@ -176,6 +176,7 @@ def load_evidence(directory: Path = CONTENT_DIR, today=None) -> LoadReport:
         conversation_log_save,
         roundtable_notes_add,
         roundtable_series_create,
+        transcript_upload,
     )
     from pages.surveys import SurveyFormField, SurveyPage
 
@@ -266,4 +267,37 @@ def load_evidence(directory: Path = CONTENT_DIR, today=None) -> LoadReport:
             ),
             actor=associate,
         )
+
+    past = data["past_session"]
+    organisation = Organisation.objects.get(slug=past["host"])
+    session = FocusGroup.objects.filter(organisation=organisation, title=past["title"]).first()
+    if session is None:
+        starts_at = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+        starts_at -= timedelta(days=past["days_ago"])
+        session = FocusGroup.objects.create(
+            organisation=organisation,
+            audience=past["audience"],
+            title=past["title"],
+            description=past["description"],
+            place=Place.objects.get(key=past["place"]),
+            venue_name=past["venue_name"],
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            capacity=12,
+            status=FocusGroup.Status.COMPLETED,
+        )
+    host = User.objects.filter(memberships__organisation=organisation).order_by("pk").first()
+    for spec in data["transcripts"]:
+        exists = session.transcripts.filter(title=spec["title"]).exists()
+        report.count("transcripts", not exists)
+        if not exists:
+            transcript_upload(
+                actor=host,
+                data=spec["content"].encode(),
+                filename=spec["filename"],
+                title=spec["title"],
+                facilitators=spec["facilitators"],
+                keep_original=False,
+                focus_group=session,
+            )
     return report

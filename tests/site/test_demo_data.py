@@ -52,7 +52,15 @@ def test_demo_data_loads_a_living_site_and_reloading_changes_nothing(
     # The capture examples: a survey page, roundtable notes and a conversation, all analysed.
     assert client.get("/work-and-health-survey/").status_code == 200
     assert RoundtableNote.objects.count() == 4
-    assert {s.source_type for s in Segment.objects.all()} == {"roundtable", "conversation"}
+    assert {s.source_type for s in Segment.objects.all()} == {
+        "roundtable",
+        "conversation",
+        "transcript",
+    }
+    transcript_text = " ".join(
+        s.text for s in Segment.objects.in_analysis().filter(source_type="transcript")
+    )
+    assert "social prescriber" in transcript_text and "Kit" not in transcript_text
     assert Segment.objects.filter(source_type="roundtable", round_number=1).count() >= 4
 
     response = client.get("/sessions/")
