@@ -157,6 +157,7 @@ class ConversationLogForm(forms.ModelForm):
             "held_on",
             "place",
             "stakeholder_group",
+            "cohorts",
             "conditions",
             "condition_other",
             "onset",
@@ -170,12 +171,17 @@ class ConversationLogForm(forms.ModelForm):
         widgets = {
             "held_on": DATE_INPUT,
             "onset": forms.RadioSelect,
+            "cohorts": forms.CheckboxSelectMultiple,
             **{
                 name: forms.Textarea(attrs={"rows": 4})
                 for name in (*ConversationLog.TEXT_FIELDS, "follow_up_notes")
             },
         }
-        labels = {"held_on": "Date of the conversation", "stakeholder_group": "Who it was with"}
+        labels = {
+            "held_on": "Date of the conversation",
+            "stakeholder_group": "Who it was with",
+            "cohorts": "Groups they belong to (optional)",
+        }
         help_texts = {
             "effect_on_work": "In their words where you can. Leave out names and contact details.",
             "follow_up_notes": "Kept with the log only; never analysed.",

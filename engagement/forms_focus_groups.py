@@ -173,6 +173,7 @@ class FocusGroupForm(forms.ModelForm):
             "venue_name",
             "venue_address",
             "access_features",
+            "cohorts",
             "joining_details",
             "starts_at",
             "ends_at",
@@ -188,6 +189,7 @@ class FocusGroupForm(forms.ModelForm):
             "venue_address": forms.Textarea(attrs={"rows": 3}),
             "joining_details": forms.Textarea(attrs={"rows": 3}),
             "access_features": forms.CheckboxSelectMultiple,
+            "cohorts": forms.CheckboxSelectMultiple,
             "facilitators": forms.CheckboxSelectMultiple,
             "starts_at": DateTimeLocalInput(),
             "ends_at": DateTimeLocalInput(),
@@ -233,7 +235,13 @@ class FocusGroupForm(forms.ModelForm):
         data["topics"] = [t.strip() for t in data.pop("topics_text", "").splitlines() if t.strip()]
         access = data.pop("access_features")
         facilitators = data.pop("facilitators")
-        return {"fields": data, "access_features": access, "facilitators": facilitators}
+        cohorts = data.pop("cohorts")
+        return {
+            "fields": data,
+            "access_features": access,
+            "facilitators": facilitators,
+            "cohorts": cohorts,
+        }
 
 
 class CancelFocusGroupForm(forms.Form):

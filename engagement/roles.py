@@ -29,7 +29,6 @@ _REFERENCE_MODELS = (
     "engagement.cohort",
     "engagement.accessfeature",
     "insights.corequestion",
-    "insights.theme",
 )
 
 
@@ -68,6 +67,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         "engagement.record_roundtables",
         "engagement.log_conversations",
         *[perm for model in _REFERENCE_MODELS for perm in _crud(model)],
+        # Themes change only through the codebook workbench, which versions every change.
+        "insights.view_theme",
     ],
     Role.ADMIN: [
         "wagtailadmin.access_admin",
@@ -80,6 +81,8 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
         *_crud("engagement.user"),
         *_crud("auth.group"),
         *[perm for model in _REFERENCE_MODELS for perm in _crud(model)],
+        # Themes change only through the codebook workbench, which versions every change.
+        "insights.view_theme",
         "wagtailcore.add_page",
         "wagtailcore.change_page",
         "wagtailcore.publish_page",

@@ -1,12 +1,14 @@
-"""Audit receivers for account and role events. Only ids and event names are recorded."""
+"""Receivers: audit entries for account and role events (only ids and event names are
+recorded), and keeping the public session listing's cache fresh."""
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from .models import User
+from .listing_cache import listing_changed
+from .models import FocusGroup, Registration, User
 from .services.accounts import account_erasing
 from .services.audit import audit_record
 
@@ -67,3 +69,13 @@ def _withdraw_survey_answers(sender, user, **kwargs):
 
     for response in user.survey_responses.filter(consent_withdrawn_at__isnull=True):
         survey_consent_withdraw(response=response, actor=None)
+
+
+for model in (FocusGroup, Registration):
+    post_save.connect(listing_changed, sender=model, dispatch_uid=f"listing_save_{model.__name__}")
+    post_delete.connect(
+        listing_changed, sender=model, dispatch_uid=f"listing_delete_{model.__name__}"
+    )
+m2m_changed.connect(
+    listing_changed, sender=FocusGroup.access_features.through, dispatch_uid="listing_access"
+)

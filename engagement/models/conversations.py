@@ -42,6 +42,12 @@ class ConversationLog(PublicIdModel, TimeStampedModel):
     held_on = models.DateField()
     place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="+")
     stakeholder_group = models.CharField(max_length=24, choices=StakeholderGroup.choices)
+    cohorts = models.ManyToManyField(
+        "engagement.Cohort",
+        blank=True,
+        related_name="+",
+        help_text="Groups the person belongs to that services target, if they said.",
+    )
     conditions = models.JSONField(default=list, blank=True)
     condition_other = models.CharField("Other condition", max_length=200, blank=True)
     onset = models.CharField(

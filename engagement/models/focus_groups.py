@@ -63,6 +63,12 @@ class FocusGroup(PublicIdModel, TimeStampedModel):
     venue_name = models.CharField(max_length=160, blank=True)
     venue_address = models.TextField(blank=True)
     access_features = models.ManyToManyField(AccessFeature, blank=True, related_name="+")
+    cohorts = models.ManyToManyField(
+        "engagement.Cohort",
+        blank=True,
+        related_name="+",
+        help_text="Groups of people the session is especially for, if any.",
+    )
     joining_details = models.TextField(
         blank=True,
         help_text="For online sessions: the link and how to join. Only confirmed "

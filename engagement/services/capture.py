@@ -91,7 +91,7 @@ def roundtable_note_delete(*, note: RoundtableNote, actor) -> None:
 
 # --- Conversations and employers ------------------------------------------------------------------
 @transaction.atomic
-def conversation_log_save(*, log: ConversationLog, actor) -> ConversationLog:
+def conversation_log_save(*, log: ConversationLog, actor, cohorts=None) -> ConversationLog:
     """Create or update a conversation log (the form has already validated its fields)."""
     created = log.pk is None
     if created:
@@ -99,6 +99,8 @@ def conversation_log_save(*, log: ConversationLog, actor) -> ConversationLog:
         log.consent = ConsentStatement.current(ConsentStatement.Purpose.CONVERSATION)
     log.full_clean()
     log.save()
+    if cohorts is not None:
+        log.cohorts.set(cohorts)
     audit_record(
         "conversation.logged" if created else "conversation.updated", actor=actor, target=log
     )

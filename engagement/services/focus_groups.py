@@ -25,19 +25,28 @@ NOTIFY_ON_CHANGE = (
 )
 
 
-def focus_group_create(*, organisation, actor, access_features=(), facilitators=(), **fields):
+def focus_group_create(
+    *, organisation, actor, access_features=(), facilitators=(), cohorts=(), **fields
+):
     focus_group = FocusGroup(organisation=organisation, created_by=actor, **fields)
     focus_group.full_clean()
     focus_group.save()
     focus_group.access_features.set(access_features)
     focus_group.facilitators.set(facilitators)
+    focus_group.cohorts.set(cohorts)
     audit_record("focus_group.created", actor=actor, target=focus_group, organisation=organisation)
     return focus_group
 
 
 @transaction.atomic
 def focus_group_update(
-    *, focus_group: FocusGroup, actor, access_features=None, facilitators=None, **fields
+    *,
+    focus_group: FocusGroup,
+    actor,
+    access_features=None,
+    facilitators=None,
+    cohorts=None,
+    **fields,
 ):
     before = {name: getattr(focus_group, name) for name in NOTIFY_ON_CHANGE}
     for name, value in fields.items():
@@ -48,6 +57,8 @@ def focus_group_update(
         focus_group.access_features.set(access_features)
     if facilitators is not None:
         focus_group.facilitators.set(facilitators)
+    if cohorts is not None:
+        focus_group.cohorts.set(cohorts)
     changed = sorted(
         name for name in NOTIFY_ON_CHANGE if getattr(focus_group, name) != before[name]
     )

@@ -137,7 +137,6 @@ def registration_create(
                 else None,
                 submission_key=sign_up.submission_key,
             )
-            send_registration_email(registration, "confirmed" if confirmed else "waitlisted")
             audit_record(
                 "registration.created",
                 actor=sign_up.user,
@@ -145,7 +144,6 @@ def registration_create(
                 organisation=locked.organisation,
                 status=registration.status,
             )
-            return registration, True
     except IntegrityError:
         # A concurrent copy of the same submission won the race: show that one.
         lookup = Q(focus_group=focus_group, email=email, status__in=Registration.ACTIVE)
@@ -155,6 +153,9 @@ def registration_create(
         if existing is None:
             raise
         return existing, False
+    # Rendered after the session row's lock is released, so concurrent sign-ups wait less.
+    send_registration_email(registration, "confirmed" if confirmed else "waitlisted")
+    return registration, True
 
 
 def registration_verify_email(*, registration: Registration) -> Registration:

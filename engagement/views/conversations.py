@@ -51,7 +51,9 @@ def conversation_form(request, public_id=None):
     log = _visible_log(request, public_id) if public_id else None
     form = ConversationLogForm(request.POST if request.method == "POST" else None, instance=log)
     if request.method == "POST" and form.is_valid():
-        log = conversation_log_save(log=form.save(commit=False), actor=request.user)
+        log = conversation_log_save(
+            log=form.save(commit=False), actor=request.user, cohorts=form.cleaned_data["cohorts"]
+        )
         messages.success(request, "Conversation saved. What was said will be analysed shortly.")
         return redirect("engagement:conversation_detail", log.public_id)
     return render(request, "engagement/conversations/form.html", {"form": form, "log": log})

@@ -104,6 +104,7 @@ def focus_group_create_view(request):
                 actor=request.user,
                 access_features=parts["access_features"],
                 facilitators=parts["facilitators"],
+                cohorts=parts["cohorts"],
                 **parts["fields"],
             )
         except ValidationError as error:
@@ -135,6 +136,7 @@ def focus_group_edit(request, public_id):
             actor=request.user,
             access_features=parts["access_features"],
             facilitators=parts["facilitators"],
+            cohorts=parts["cohorts"],
             **parts["fields"],
         )
         messages.success(request, "Session updated. Anyone signed up has been told of changes.")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 from ..calendar import focus_group_ics
 from ..forms_focus_groups import FocusGroupFilterForm, SignUpForm
 from ..links import LinkError, check_email_code, registration_from_token, registration_link
+from ..listing_cache import TIMEOUT_SECONDS as LISTING_TIMEOUT
+from ..listing_cache import listing_key
 from ..models import FocusGroup, Registration
 from ..ratelimit import rate_limited
 from ..services.registrations import (
@@ -42,6 +46,18 @@ def _public_focus_group(public_id) -> FocusGroup:
 
 
 def focus_group_list(request):
+    """Upcoming sessions, filtered. Anonymous visitors get a cached copy (see listing_cache)."""
+    anonymous = not request.user.is_authenticated and not len(messages.get_messages(request))
+    key = listing_key(request.META.get("QUERY_STRING", "")) if anonymous else None
+    if key and (html := cache.get(key)) is not None:
+        return HttpResponse(html)
+    response = _render_listing(request)
+    if key and response.status_code == 200:
+        cache.set(key, response.content, timeout=LISTING_TIMEOUT)
+    return response
+
+
+def _render_listing(request):
     form = FocusGroupFilterForm(request.GET or None)
     sessions = (
         FocusGroup.objects.published()
@@ -96,7 +112,9 @@ def focus_group_signup(request, public_id):
         )
     form = SignUpForm(request.POST or None, focus_group=focus_group, user=user)
     if request.method == "POST":
-        if rate_limited(request, "signup", limit=20, window_seconds=600):
+        if rate_limited(
+            request, "signup", limit=settings.EHL_SIGNUP_RATE_LIMIT, window_seconds=600
+        ):
             form.add_error(
                 None, "Too many sign-ups from this connection. Wait a few minutes and try again."
             )

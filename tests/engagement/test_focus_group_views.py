@@ -45,6 +45,20 @@ def test_listing_filters_by_place_audience_mode_and_access(client, consents):
     assert "1 upcoming session" in html
 
 
+def test_the_cached_listing_shows_changes_at_once(client, focus_group):
+    """Anonymous visitors get a cached listing; publishing, filling or cancelling refreshes it."""
+    url = reverse("focus_groups:list")
+    assert "Places available" in client.get(url).content.decode()
+    FocusGroupFactory(title="Newly published")
+    assert "Newly published" in client.get(url).content.decode()
+    for n in range(focus_group.open_places):
+        sign_up(focus_group, n)
+    assert "Full: waiting list open" in client.get(url).content.decode()
+    focus_group.status = FocusGroup.Status.CANCELLED
+    focus_group.save()
+    assert focus_group.title not in client.get(url).content.decode()
+
+
 def test_session_page_and_calendar_file(client, focus_group):
     page = client.get(focus_group.get_absolute_url())
     assert focus_group.title in page.content.decode()
