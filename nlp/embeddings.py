@@ -161,7 +161,8 @@ class Embedder:
     """Encode texts with MiniLM (or another SentenceTransformer path), using the cache.
 
     ``cache_dir=False`` turns the cache off. The model loads on first use, so creating an
-    Embedder is free.
+    Embedder is free. Batches of 16 length-sorted texts encoded fastest on two cores (short
+    segments leave little padding; bigger batches only added it).
     """
 
     def __init__(
@@ -170,7 +171,7 @@ class Embedder:
         *,
         path: str | Path | None = None,
         name: str = MODEL_NAME,
-        batch_size: int = 32,
+        batch_size: int = 16,
     ):
         self.name = name
         self.path = path

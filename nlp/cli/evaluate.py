@@ -1,5 +1,9 @@
 """``evaluate``: score the supervised suggester (``--train``) or codebook coding from definitions
-(``--codebook``) against the labels of a test file."""
+(``--codebook``) against the labels of a test file, or cross-validate the suggester on one file
+(``--train FILE --cv K``).
+
+``--train-size N`` trains on a seeded random sample of N training rows (for learning curves);
+``--seed`` picks the sample and the cross-validation folds."""
 
 from __future__ import annotations
 
@@ -22,7 +26,7 @@ def register(subparsers) -> None:
             "alone. CSV columns: id, text, labels (several joined with '|')."
         ),
     )
-    p.add_argument("--test", required=True, help="CSV to score against")
+    p.add_argument("--test", help="CSV to score against (not with --cv)")
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("--train", help="CSV of coded segments to learn from")
     source.add_argument("--codebook", help="definitions CSV (label,definition) or codebook YAML")
@@ -37,15 +41,32 @@ def register(subparsers) -> None:
     )
     p.add_argument("--definition-label-column", help="label column of the definitions CSV")
     p.add_argument("--definition-column", help="definition column of the definitions CSV")
-    p.add_argument("--predictions", help="write id,labels per test row to this CSV")
+    p.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="K-fold cross-validation on --train instead of scoring a --test file",
+    )
+    p.add_argument(
+        "--train-size", type=int, metavar="N", help="train on a random sample of N training rows"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of --train-size and --cv (default 0)")
+    p.add_argument(
+        "--predictions",
+        help="write id,labels per test row to this CSV (out-of-fold predictions with --cv)",
+    )
     p.add_argument("--no-embeddings", action="store_true", help="n-gram features only, no MiniLM")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     add_embedding_options(p)
     p.set_defaults(func=run)
 
 
+def _is_sentiment(args) -> bool:
+    return bool(args.sentiment or args.label_column.lower() == "sentiment")
+
+
 def _label_map(args, path: Path) -> dict[str, str] | None:
-    if not (args.sentiment or args.label_column.lower() == "sentiment"):
+    if not _is_sentiment(args):
         return None
     from nlp.sentiment import sentiment_label_map
 
@@ -83,19 +104,45 @@ def _load_codebook(args, path: Path):
     )
 
 
-def run(args) -> int:
-    started = time.perf_counter()
-    test_path = existing_file(args.test, "--test")
+def _check_options(args) -> None:
+    if args.cv is not None:
+        if not args.train:
+            raise CliError("--cv needs --train (it cross-validates the supervised suggester)")
+        if args.test:
+            raise CliError("--cv and --test do not go together: --cv scores held-out folds")
+        if args.cv < 2:
+            raise CliError("--cv must be at least 2")
+    elif not args.test:
+        raise CliError("--test is required (or --cv K with --train)")
+    if args.train_size is not None:
+        if not args.train:
+            raise CliError("--train-size needs --train")
+        if args.train_size < 2:
+            raise CliError("--train-size must be at least 2")
     if args.predictions and not Path(args.predictions).resolve().parent.is_dir():
         raise CliError(f"--predictions: folder does not exist: {Path(args.predictions).parent}")
+
+
+def run(args) -> int:
+    started = time.perf_counter()
+    _check_options(args)
+    test_path = existing_file(args.test, "--test") if args.test else None
     result: dict = {}
     if args.train:
         train = _read(args, existing_file(args.train, "--train"), "training file")
-        test = _read(args, test_path, "test file")
         if len(train.label_set) < 2:
             raise CliError(f"--train: needs at least two different labels in {args.label_column!r}")
-        predicted, extra = _supervised(args, train, test)
-        result.update(mode="supervised", n_train=len(train), **extra)
+        if args.cv is not None:
+            if args.cv > len(train):
+                raise CliError(f"--cv {args.cv} is more folds than the {len(train)} training rows")
+            test = train
+            predicted, extra = _cross_validate(args, train)
+            result.update(mode="cross-validation", n_train=extra.pop("n_train"), **extra)
+        else:
+            test = _read(args, test_path, "test file")
+            train = _sample(train, args.train_size, args.seed)
+            predicted, extra = _supervised(args, train, test)
+            result.update(mode="supervised", n_train=len(train), **extra)
     else:
         codebook = _load_codebook(args, existing_file(args.codebook, "--codebook"))
         test = _read(args, test_path, "test file")
@@ -116,12 +163,91 @@ def run(args) -> int:
     return 0
 
 
-def _supervised(args, train, test):
+def _sample(data, size: int | None, seed: int):
+    """``size`` rows of ``data`` drawn without replacement (all of them when it has fewer)."""
+    from nlp.types import LabelledData
+
+    if size is None or size >= len(data):
+        return data
+    import numpy as np
+
+    rows = sorted(np.random.default_rng(seed).choice(len(data), size=size, replace=False))
+    picked = LabelledData(
+        texts=[data.texts[i] for i in rows],
+        labels=[data.labels[i] for i in rows],
+        ids=[data.ids[i] for i in rows],
+    )
+    if len(picked.label_set) < 2:
+        raise CliError(f"--train-size {size}: the sample holds fewer than two different labels")
+    return picked
+
+
+def _suggester(args):
     from nlp.supervised import SupervisedSuggester
 
     use_embeddings = not args.no_embeddings
     embedder = embedder_from_args(args) if use_embeddings else None
-    model = SupervisedSuggester(embedder=embedder, use_embeddings=use_embeddings)
+    config = None
+    if _is_sentiment(args):
+        from nlp.sentiment import SENTIMENT_CONFIG
+
+        config = SENTIMENT_CONFIG
+    return SupervisedSuggester(config, embedder=embedder, use_embeddings=use_embeddings)
+
+
+def _cross_validate(args, data):
+    """Out-of-fold predictions for every row, from K models each trained without its fold."""
+    import numpy as np
+    from sklearn.model_selection import KFold
+
+    from nlp.types import LabelledData
+
+    probe = _suggester(args)
+    vectors = probe.embedder.encode(data.texts) if probe.use_embeddings else None
+    predicted: list[list[str]] = [[] for _ in data.texts]
+    folds = []
+    splitter = KFold(args.cv, shuffle=True, random_state=args.seed)
+    n_train = []
+    for train_rows, held_rows in splitter.split(np.zeros(len(data))):
+        train = _sample(
+            LabelledData(
+                texts=[data.texts[i] for i in train_rows],
+                labels=[data.labels[i] for i in train_rows],
+                ids=[str(i) for i in train_rows],
+            ),
+            args.train_size,
+            args.seed,
+        )
+        rows = [int(i) for i in train.ids]
+        model = _suggester(args)
+        model.fit(train.texts, train.labels, None if vectors is None else vectors[rows])
+        held_texts = [data.texts[i] for i in held_rows]
+        fold_pred = model.predict(held_texts, None if vectors is None else vectors[held_rows])
+        for i, labels in zip(held_rows, fold_pred, strict=True):
+            predicted[i] = labels
+        report = multilabel_report([data.labels[i] for i in held_rows], fold_pred)
+        folds.append(
+            {
+                "micro_f1": report.micro_f1,
+                "macro_f1": report.macro_f1,
+                "fit_seconds": round(model.fit_seconds_, 2),
+            }
+        )
+        n_train.append(len(train))
+    extra = {
+        "folds": args.cv,
+        "n_train": round(float(np.mean(n_train))),
+        "fold_scores": folds,
+        "fold_micro_f1_mean": float(np.mean([f["micro_f1"] for f in folds])),
+        "fold_macro_f1_mean": float(np.mean([f["macro_f1"] for f in folds])),
+        "fold_macro_f1_sd": float(np.std([f["macro_f1"] for f in folds])),
+        "fold_micro_f1_sd": float(np.std([f["micro_f1"] for f in folds])),
+    }
+    return predicted, extra
+
+
+def _supervised(args, train, test):
+    model = _suggester(args)
     model.fit(train.texts, train.labels)
     details = model.predict_detailed(test.texts)
     unseen = sorted(set(test.label_set) - set(model.labels_))

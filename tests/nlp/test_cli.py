@@ -112,6 +112,45 @@ def test_evaluate_from_definitions_rules_only(tmp_path, capsys):
         (["discover", "--data", "{tiny}"], "at least 10"),
         (["bench", "--data", "missing.csv", "--skip", "train", "--skip", "suggest"], "not found"),
         (["nonsense"], "invalid choice"),
+        # --cv, --train-size and --seed
+        (["evaluate", "--train", "{train}"], "--test is required"),
+        (["evaluate", "--train", "{train}", "--test", "{test}", "--cv", "5"], "do not go together"),
+        (["evaluate", "--codebook", "{defs}", "--cv", "5"], "--cv needs --train"),
+        (["evaluate", "--train", "{train}", "--cv", "1"], "at least 2"),
+        (["evaluate", "--train", "{train}", "--cv", "500"], "more folds than"),
+        (["evaluate", "--train", "{train}", "--test", "{test}", "--train-size", "1"], "at least 2"),
+        (
+            ["evaluate", "--codebook", "{defs}", "--test", "{test}", "--train-size", "5"],
+            "needs --train",
+        ),
+        (["evaluate", "--train", "{train}", "--test", "{test}", "--cv", "x"], "invalid int"),
+        (["evaluate", "--train", "{onelabel}", "--test", "{test}"], "two different labels"),
+        # the test file and the codebook
+        (["evaluate", "--train", "{train}", "--test", "missing.csv"], "--test: file not found"),
+        (["evaluate", "--train", "{train}", "--test", "{empty}"], "no labelled segments"),
+        (["evaluate", "--train", "{train}", "--test", "{nocol}"], "column 'text'"),
+        (["evaluate", "--codebook", "missing.csv", "--test", "{test}"], "file not found"),
+        (["evaluate", "--codebook", "{nocol}", "--test", "{test}"], "no label column"),
+        (["evaluate", "--codebook", "{headeronly}", "--test", "{test}"], "no labelled definitions"),
+        (
+            [
+                "evaluate",
+                "--train",
+                "{train}",
+                "--test",
+                "{test}",
+                "--predictions",
+                "/no/dir/p.csv",
+            ],
+            "folder does not exist",
+        ),
+        (["evaluate", "--train", "{blank}", "--test", "{test}"], "empty (no header row)"),
+        # discover and bench inputs
+        (["discover", "--data", "{nocol}"], "column 'text'"),
+        (["discover", "--data", "{empty}"], "no segments with text"),
+        (["discover", "--data", "{test}", "--limit", "3"], "at least 10"),
+        (["bench", "--quick", "--data", "{nocol}"], "column 'text'"),
+        (["bench", "--quick", "--data", "{empty}"], "no segments with text"),
     ],
 )
 def test_errors_are_one_line_and_non_zero(argv, message, train_test, tmp_path, capsys):
@@ -122,13 +161,63 @@ def test_errors_are_one_line_and_non_zero(argv, message, train_test, tmp_path, c
         "empty": write_csv(tmp_path / "empty.csv", ["id", "text", "labels"], []),
         "nocol": write_csv(tmp_path / "nocol.csv", ["id", "body", "labels"], [("1", "x", "a")]),
         "tiny": write_csv(tmp_path / "tiny.csv", ["id", "text"], [("1", "x")]),
+        "defs": write_csv(tmp_path / "defs.csv", ["label", "definition"], [("food", "tea")]),
+        "headeronly": write_csv(tmp_path / "head.csv", ["label", "definition"], []),
+        "onelabel": write_csv(
+            tmp_path / "one.csv", ["id", "text", "labels"], [("1", "a", "x"), ("2", "b", "x")]
+        ),
+        "blank": tmp_path / "blank.csv",
     }
+    files["blank"].write_text("", encoding="utf-8")
     argv = [a.format(**files) for a in argv]
     code = main(argv)
     err = capsys.readouterr().err
     assert code != 0
     assert message in err
     assert "Traceback" not in err
+
+
+def test_cross_validation_scores_every_row_out_of_fold(train_test, tmp_path, capsys):
+    train, _test = train_test
+    out_csv = tmp_path / "oof.csv"
+    argv = ["evaluate", "--train", str(train), "--cv", "4", "--no-embeddings", "--json"]
+    assert main([*argv, "--predictions", str(out_csv)]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["mode"] == "cross-validation"
+    assert result["n_test"] == 40 and result["n_train"] == 30 and result["folds"] == 4
+    assert len(result["fold_scores"]) == 4
+    assert result["micro_f1"] > 0.6
+    with out_csv.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 40 and all(row["labels"] for row in rows)
+    # The same seed gives the same folds, so the same figures.
+    assert main(argv) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["micro_f1"] == result["micro_f1"]
+
+
+def test_train_size_samples_the_training_file_reproducibly(train_test, capsys):
+    train, test = train_test
+    argv = ["evaluate", "--train", str(train), "--test", str(test), "--no-embeddings", "--json"]
+    assert main([*argv, "--train-size", "12", "--seed", "3"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["n_train"] == 12
+    assert main([*argv, "--train-size", "12", "--seed", "3"]) == 0
+    assert json.loads(capsys.readouterr().out)["micro_f1"] == first["micro_f1"]
+    assert main([*argv, "--train-size", "1000"]) == 0  # more than there are: all of them
+    assert json.loads(capsys.readouterr().out)["n_train"] == 40
+
+
+def test_bench_quick_measures_rules_and_redaction_with_verdicts(train_test, capsys):
+    train, _test = train_test
+    skips = [a for stage in ("ner", "train", "suggest", "discover") for a in ("--skip", stage)]
+    assert main(["bench", "--quick", "--data", str(train), *skips]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["distinct_texts_available"] == 40
+    assert result["rules"]["segments"] == 2000 and result["redact"]["ner"] is False
+    assert result["rules_and_redaction_words_per_second_per_core"] > 0
+    assert set(result["verdicts"]) == {"rules_and_redaction_words_per_second_per_core"}
+    assert "train" not in result and "model_load_seconds" not in result
 
 
 def test_no_command_prints_help_and_fails(capsys):

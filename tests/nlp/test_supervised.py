@@ -116,3 +116,43 @@ def test_sentiment_mapping_and_classifier():
     model = SentimentClassifier(use_embeddings=False).fit(texts, scores)
     assert model.predict(["lovely and kind", "rude and awful"]) == ["positive", "negative"]
     assert set(model.predict_proba(["ok"])[0]) == {"negative", "neutral", "positive"}
+
+
+def test_single_and_multi_label_data_get_their_own_regularisation(corpus, multi_corpus):
+    config = SupervisedConfig(svm_c=0.7, class_weight=None, single_label_c=0.02)
+    single = SupervisedSuggester(config, use_embeddings=False).fit(*corpus)
+    multi = SupervisedSuggester(config, use_embeddings=False).fit(*multi_corpus)
+    assert single._regularisation() == (0.02, "balanced")
+    assert multi._regularisation() == (0.7, None)
+    # Stronger regularisation gives smaller weights.
+    assert np.abs(single._weights).max() < np.abs(multi._weights).max()
+
+
+def test_sentiment_keeps_the_lighter_single_label_setting():
+    from nlp.sentiment import SENTIMENT_CONFIG
+
+    model = SentimentClassifier(use_embeddings=False)
+    assert model._model.config is SENTIMENT_CONFIG
+    assert SENTIMENT_CONFIG.single_label_c > SupervisedConfig().single_label_c
+
+
+def test_worker_processes_give_exactly_the_single_process_model(multi_corpus, monkeypatch):
+    import nlp.supervised
+
+    texts, labels = multi_corpus
+    alone = SupervisedSuggester(SupervisedConfig(n_jobs=1), use_embeddings=False)
+    alone.fit(texts, labels)
+    monkeypatch.setattr(nlp.supervised, "_PARALLEL_FROM_NONZEROS", 0)
+    shared = SupervisedSuggester(SupervisedConfig(n_jobs=2), use_embeddings=False)
+    shared.fit(texts, labels)
+    assert np.array_equal(alone._weights, shared._weights)
+    assert np.array_equal(alone.thresholds_, shared.thresholds_)
+
+
+def test_three_folds_from_two_thousand_segments():
+    model = SupervisedSuggester(use_embeddings=False)
+    model.single_label_ = False
+    assert len(model._folds(1999, [])) == 5
+    assert len(model._folds(2000, [])) == 3
+    assert len(model._folds(12, [])) == 3  # at least four segments per fold
+    assert model._folds(7, []) == []
