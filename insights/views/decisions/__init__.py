@@ -1,0 +1,2 @@
+"""Views of the decision instruments: service map, benchmarking, options appraisal, equity
+audit. Access is decided in insights.permissions ("Decisions")."""
