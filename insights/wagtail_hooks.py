@@ -1,9 +1,12 @@
-"""The codebook and core questions in the Wagtail editor, for programme leads."""
+"""The seven core questions in the Wagtail editor, for programme leads.
+
+Themes are not edited here: every codebook change goes through the workbench
+(insights/services/codebook.py), which records it and makes a new codebook version."""
 
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import CoreQuestion, Theme
+from .models import CoreQuestion
 
 
 class CoreQuestionViewSet(SnippetViewSet):
@@ -12,19 +15,4 @@ class CoreQuestionViewSet(SnippetViewSet):
     list_display = ["number", "short_title"]
 
 
-class ThemeViewSet(SnippetViewSet):
-    model = Theme
-    icon = "tag"
-    list_display = ["label", "parent", "kind", "status", "origin"]
-    list_filter = ["kind", "status", "origin"]
-    search_fields = ["label", "definition"]
-
-
-class CodebookGroup(SnippetViewSetGroup):
-    menu_label = "Codebook"
-    menu_icon = "tag"
-    menu_order = 210
-    items = (ThemeViewSet, CoreQuestionViewSet)
-
-
-register_snippet(CodebookGroup)
+register_snippet(CoreQuestionViewSet)

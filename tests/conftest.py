@@ -1,14 +1,23 @@
 """Fixtures shared by the whole suite."""
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from engagement.roles import Role
 
 from .factories import OrganisationFactory, UserFactory, make_consents, partner_of
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# On CI the property tests draw the same examples every run, so a red build always means a change
+# broke something; on a developer's machine they keep exploring new examples (and hypothesis's
+# local database replays any that failed before).
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 @pytest.fixture

@@ -1,5 +1,55 @@
-from .codebook import Theme
+from .codebook import CodebookChange, CodebookVersion, DiscoveryRun, Theme
+from .coding import (
+    Code,
+    CodeEvent,
+    CodingRun,
+    DoubleCodingSample,
+    SampleCoding,
+    SegmentReview,
+    SuggesterModel,
+)
+from .decisions import (
+    Appraisal,
+    AppraisalScore,
+    AppraisalVersion,
+    AppraisalWeight,
+    Assessment,
+    AssessmentRevision,
+    BestPracticeEvidence,
+    CensusReference,
+    ClientExtract,
+    Criterion,
+    Option,
+    Programme,
+)
 from .questions import CoreQuestion
 from .segments import Segment, SegmentBuild
 
-__all__ = ["CoreQuestion", "Segment", "SegmentBuild", "Theme"]
+__all__ = [
+    "Appraisal",
+    "AppraisalScore",
+    "AppraisalVersion",
+    "AppraisalWeight",
+    "Assessment",
+    "AssessmentRevision",
+    "BestPracticeEvidence",
+    "CensusReference",
+    "ClientExtract",
+    "Code",
+    "CodeEvent",
+    "CodebookChange",
+    "CodebookVersion",
+    "CodingRun",
+    "CoreQuestion",
+    "Criterion",
+    "DiscoveryRun",
+    "DoubleCodingSample",
+    "Option",
+    "Programme",
+    "SampleCoding",
+    "Segment",
+    "SegmentBuild",
+    "SegmentReview",
+    "SuggesterModel",
+    "Theme",
+]

@@ -5,7 +5,7 @@ from, who said it (a pseudonym, never a name), whose consent covers it, and when
 
 from django.db import models
 
-from engagement.models import ConsentStatement, Place, TimeStampedModel
+from engagement.models import Cohort, ConsentStatement, FocusGroup, Place, TimeStampedModel
 from engagement.models.stakeholders import StakeholderGroup
 
 
@@ -36,6 +36,11 @@ class Segment(TimeStampedModel):
     place = models.ForeignKey(
         Place, null=True, blank=True, on_delete=models.PROTECT, related_name="segments"
     )
+    # Which focus group it was said in, when it was (for reports filtered by session).
+    focus_group = models.ForeignKey(
+        FocusGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="segments"
+    )
+    cohorts = models.ManyToManyField(Cohort, blank=True, related_name="segments")
     said_on = models.DateField()
     round_number = models.PositiveSmallIntegerField(null=True, blank=True)
     # A stable pseudonymous key for the person, used to count distinct people and to find their

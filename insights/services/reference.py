@@ -10,6 +10,7 @@ from django.db import transaction
 from engagement.services.reference import LoadReport, read_yaml
 
 from ..models import CoreQuestion, Theme
+from .codebook import codebook_version_after_reference_load
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
 
@@ -62,4 +63,7 @@ def load_questions_and_codebook(directory: Path = REFERENCE_DIR) -> LoadReport:
 
     for row in codebook["themes"]:
         load_theme(row, None)
+    # Reports name the codebook version they used, so loading leaves one in place (version 1 on
+    # a new install; a new version only when this load added starter themes).
+    codebook_version_after_reference_load(report.created.get("themes", 0))
     return report

@@ -1,8 +1,10 @@
 """Turning capture records into segments: redact, split, store with provenance.
 
-`segments_rebuild` is idempotent: it replaces a record's segments with freshly built ones, so
-an edited note or a reviewer's redaction correction is applied by simply building again. It
-runs in a background task (`insights.tasks.build_segments`), never in a web request."""
+`segments_rebuild` is idempotent: it brings a record's segments in line with freshly built ones,
+so an edited note or a reviewer's redaction correction is applied by simply building again.
+Segments are matched by their place in the record (part and piece number) and updated in place,
+so the codes people have already given them survive a rebuild. It runs in a background task
+(`insights.tasks.build_segments`), never in a web request."""
 
 from __future__ import annotations
 
@@ -75,6 +77,7 @@ def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | Non
             position=position,
             stakeholder_group=item.stakeholder_group,
             place=item.place,
+            focus_group=bundle.focus_group,
             said_on=item.said_on,
             round_number=item.round_number,
             person_key=item.person_key,
@@ -92,8 +95,7 @@ def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | Non
     with transaction.atomic():
         if source_type == Segment.SourceType.TRANSCRIPT:
             _log_redactions(source_id, redacted)
-        Segment.objects.from_source(source_type, source_id).delete()
-        Segment.objects.bulk_create(rows, batch_size=500)
+        _replace_segments(source_type, source_id, rows, bundle.cohorts)
         _progress(
             build,
             status=SegmentBuild.Status.DONE,
@@ -101,6 +103,62 @@ def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | Non
             finished_at=timezone.now(),
         )
     return len(rows)
+
+
+def _piece_keys(segments) -> list[tuple[str, int]]:
+    """(part, n-th piece of that part) for segments in position order: a segment's identity
+    within its record, stable when an earlier part gains or loses a sentence."""
+    seen: dict[str, int] = {}
+    keys = []
+    for segment in segments:
+        seen[segment.source_part] = seen.get(segment.source_part, -1) + 1
+        keys.append((segment.source_part, seen[segment.source_part]))
+    return keys
+
+
+UPDATED_FIELDS = [
+    "position",
+    "stakeholder_group",
+    "place",
+    "focus_group",
+    "said_on",
+    "round_number",
+    "person_key",
+    "speaker",
+    "consent",
+    "text",
+    "redactions",
+    "codable",
+    "withdrawn_at",
+    "updated_at",
+]
+
+
+def _replace_segments(source_type, source_id, rows: list[Segment], cohorts) -> None:
+    existing = list(Segment.objects.from_source(source_type, source_id).order_by("position"))
+    by_key = dict(zip(_piece_keys(existing), existing, strict=True))
+    now = timezone.now()
+    kept, created = [], []
+    for key, row in zip(_piece_keys(rows), rows, strict=True):
+        old = by_key.pop(key, None)
+        if old is None:
+            created.append(row)
+            continue
+        row.pk, row.created_at, row.updated_at = old.pk, old.created_at, now
+        if old.withdrawn_at and row.withdrawn_at:
+            row.withdrawn_at = old.withdrawn_at  # withdrawn stays withdrawn from when it was
+        kept.append(row)
+    # Pieces that no longer exist go, with their codes: the words they held are gone.
+    Segment.objects.filter(pk__in=[old.pk for old in by_key.values()]).delete()
+    Segment.objects.bulk_update(kept, UPDATED_FIELDS, batch_size=500)
+    Segment.objects.bulk_create(created, batch_size=500)
+    through = Segment.cohorts.through
+    ids = [row.pk for row in [*kept, *created]]
+    through.objects.filter(segment_id__in=ids).delete()
+    through.objects.bulk_create(
+        [through(segment_id=pk, cohort_id=cohort.pk) for pk in ids for cohort in cohorts],
+        batch_size=1000,
+    )
 
 
 def _log_redactions(transcript_id: str, results) -> None:

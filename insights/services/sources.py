@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from engagement.models import (
+    Cohort,
     ConsentStatement,
     ConversationLog,
     EmployerEngagement,
+    FocusGroup,
     Place,
     RoundtableTable,
     StakeholderGroup,
@@ -49,6 +51,8 @@ class SourceBundle:
     extra_redactions: list[str] = field(default_factory=list)
     redaction_exceptions: list[str] = field(default_factory=list)
     withdrawn: bool = False
+    focus_group: FocusGroup | None = None
+    cohorts: list[Cohort] = field(default_factory=list)
 
 
 def survey_texts(response: SurveyResponse) -> SourceBundle:
@@ -103,7 +107,11 @@ def conversation_texts(log: ConversationLog) -> SourceBundle:
         for name in ConversationLog.TEXT_FIELDS
         if getattr(log, name).strip()
     ]
-    return SourceBundle(texts=texts, withdrawn=log.consent_withdrawn_at is not None)
+    return SourceBundle(
+        texts=texts,
+        withdrawn=log.consent_withdrawn_at is not None,
+        cohorts=list(log.cohorts.all()),
+    )
 
 
 def employer_texts(engagement: EmployerEngagement) -> SourceBundle:
@@ -165,6 +173,8 @@ def transcript_texts(transcript: Transcript) -> SourceBundle:
         known_names=list(transcript.redaction_names),
         extra_redactions=list(transcript.redaction_additions),
         redaction_exceptions=list(transcript.redaction_exceptions),
+        focus_group=transcript.focus_group if transcript.focus_group_id else None,
+        cohorts=list(transcript.focus_group.cohorts.all()) if transcript.focus_group_id else [],
     )
 
 

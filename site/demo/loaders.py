@@ -301,3 +301,29 @@ def load_evidence(directory: Path = CONTENT_DIR, today=None) -> LoadReport:
                 focus_group=session,
             )
     return report
+
+
+def load_coding_run() -> LoadReport:
+    """Queue one coding run over the demo evidence, so the review queue has suggestions.
+
+    The demo's segments are built here rather than waiting for the worker (building again
+    later changes nothing); the worker then codes them with the codebook's rules and
+    similarity to theme definitions."""
+    from insights.models import CodingRun, SegmentBuild
+    from insights.services.coding import CodingError, coding_run_start
+    from insights.services.segments import segments_rebuild
+
+    report = LoadReport()
+    if CodingRun.objects.exists():
+        report.count("coding runs", False)
+        return report
+    pending = SegmentBuild.objects.filter(status=SegmentBuild.Status.QUEUED)
+    for source in pending.values("source_type", "source_id").distinct():
+        segments_rebuild(source["source_type"], source["source_id"])
+    lead = User.objects.filter(email="lead@example.org").first()
+    try:
+        coding_run_start(user=lead, segment_filter={})
+    except CodingError:  # no segments yet (their builds are still to come): nothing to code
+        return report
+    report.count("coding runs", True)
+    return report

@@ -1,6 +1,7 @@
 """Navigation for the shared layout: public menu and footer from Wagtail pages, and the
 work-area menu for each staff role."""
 
+from django.core.cache import cache
 from django.urls import reverse
 from wagtail.models import Site
 
@@ -11,32 +12,68 @@ from engagement.permissions import (
     can_view_survey_results,
 )
 from engagement.roles import Role, user_roles
-from insights.permissions import can_view_segments
+from insights.permissions import (
+    can_review_codes,
+    can_view_decisions,
+    can_view_reports,
+    can_view_segments,
+)
+
+PUBLIC_CACHE_KEY = "navigation:public:{site}"
+
+
+def _public_links(site) -> tuple[list, list]:
+    """(menu, footer) as (title, url) pairs; cached per site until a page changes."""
+    key = PUBLIC_CACHE_KEY.format(site=site.pk)
+    links = cache.get(key)
+    if links is None:
+        root = site.root_page
+        menu = [("Home", root.url), ("Find a session", reverse("focus_groups:list"))]
+        menu += [(page.title, page.url) for page in root.get_children().live().public().in_menu()]
+        footer = [
+            (page.title, page.url)
+            for page in root.get_descendants()
+            .live()
+            .public()
+            .filter(contentpage__show_in_footer=True)
+        ]
+        links = (menu, footer)
+        cache.set(key, links, timeout=3600)
+    return links
+
+
+def public_navigation_changed(**kwargs) -> None:
+    """Receiver: a page was published, unpublished, moved or deleted."""
+    cache.delete_many(
+        [PUBLIC_CACHE_KEY.format(site=pk) for pk in Site.objects.values_list("pk", flat=True)]
+    )
 
 
 def _public_items(request):
     site = Site.find_for_request(request)
     if site is None:
         return [], []
-    root = site.root_page
-    sessions_url = reverse("focus_groups:list")
-    menu = [
-        {"title": "Home", "url": root.url, "active": request.path == root.url},
-        {
-            "title": "Find a session",
-            "url": sessions_url,
-            "active": request.path.startswith(sessions_url),
-        },
-    ]
-    for page in root.get_children().live().public().in_menu():
-        menu.append(
-            {"title": page.title, "url": page.url, "active": request.path.startswith(page.url)}
-        )
-    footer = [
-        {"title": page.title, "url": page.url}
-        for page in root.get_descendants().live().public().filter(contentpage__show_in_footer=True)
-    ]
-    return menu, footer
+    menu, footer = _public_links(site)
+    home = menu[0][1]
+    return (
+        [
+            {
+                "title": title,
+                "url": url,
+                "active": request.path == url if url == home else request.path.startswith(url),
+            }
+            for title, url in menu
+        ],
+        [{"title": title, "url": url} for title, url in footer],
+    )
+
+
+def _published_reports_url() -> str | None:
+    """Where partners find the theme reports leads have published (Wagtail pages)."""
+    from django.apps import apps
+
+    index = apps.get_model("pages", "ThemeReportIndexPage").objects.live().first()
+    return index.url if index else None
 
 
 def _work_items(request):
@@ -60,6 +97,17 @@ def _work_items(request):
         items.append(("Surveys", reverse("engagement:survey_list")))
     if can_view_segments(request.user):
         items.append(("Segments", reverse("insights:segment_list")))
+    if can_review_codes(request.user):
+        items.append(("Review queue", reverse("insights:review_queue")))
+        items.append(("Coding runs", reverse("insights:coding_runs")))
+        items.append(("Double coding", reverse("insights:double_coding_list")))
+    if can_view_reports(request.user):
+        items.append(("Theme reports", reverse("insights:report")))
+    if can_view_decisions(request.user):
+        items.append(("Decisions", reverse("insights:decisions")))
+    reports_index = _published_reports_url()
+    if reports_index:
+        items.append(("Published reports", reports_index))
     items.append(("Codebook", reverse("insights:codebook")))
     items.append(("Core questions", reverse("insights:core_questions")))
     items.append(("Places and cohorts", reverse("engagement:reference")))

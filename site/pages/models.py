@@ -53,4 +53,6 @@ class ContentPage(Page):
     parent_page_types = ["pages.HomePage", "pages.ContentPage"]
 
 
-from .surveys import SurveyFormField, SurveyPage  # noqa: E402,F401  (registers the page type)
+# Page types defined in their own modules, imported so Wagtail registers them.
+from .reports import ThemeReportIndexPage, ThemeReportPage  # noqa: E402,F401
+from .surveys import SurveyFormField, SurveyPage  # noqa: E402,F401

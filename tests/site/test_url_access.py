@@ -9,6 +9,15 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from engagement.roles import Role
 from tests.factories import UserFactory, partner_of
 
+from .insights_access import (
+    CHECKED_ELSEWHERE,
+    INSIGHTS_ACCESS,
+    INSIGHTS_ALLOWED,
+    INSIGHTS_POST_ONLY_LEAD,
+    insights_args,
+    insights_objects,
+)
+
 pytestmark = pytest.mark.django_db
 
 OUR_MODULES = ("engagement.", "insights.", "ehl.", "pages.")
@@ -65,6 +74,7 @@ ACCESS = {
     "engagement:survey_results": ("lead-only", None),
     "engagement:survey_export": ("lead-only", None),
     "insights:segment_list": ("capture", None),
+    **INSIGHTS_ACCESS,
 }
 
 # Roles that get 200 for each rule other than "public", "signed-in" and "organisation".
@@ -74,6 +84,7 @@ ALLOWED = {
     "lead": {Role.LEAD, Role.ADMIN},
     "lead-only": {Role.LEAD},
     "capture": {Role.ASSOCIATE, Role.LEAD},
+    **INSIGHTS_ALLOWED,
 }
 
 # POST-only actions: checked by the same rules with a POST.
@@ -115,6 +126,7 @@ def organisation(organisation, consents):
         "registration": registration,
         "claim": claim,
         **_capture_objects(focus_group),
+        **insights_objects(),
     }
     return organisation
 
@@ -196,6 +208,7 @@ def _url(name, organisation):
         "engagement:transcript_original": [objects["transcript"].public_id],
         "engagement:survey_results": [objects["survey"].pk],
         "engagement:survey_export": [objects["survey"].pk, "csv"],
+        **insights_args(objects),
     }
     if name in args:
         return reverse(name, args=args[name])
@@ -209,9 +222,14 @@ def _url(name, organisation):
 
 def test_every_url_has_an_access_rule():
     # account_survey_withdraw: tested in tests/engagement/test_capture_surveys.py (own answers).
-    checked_elsewhere = {"account_survey_withdraw"}
+    checked_elsewhere = {"account_survey_withdraw", *CHECKED_ELSEWHERE}
     missing = sorted(
-        set(our_urls()) - set(ACCESS) - POST_ONLY - POST_ONLY_CAPTURE - checked_elsewhere
+        set(our_urls())
+        - set(ACCESS)
+        - POST_ONLY
+        - POST_ONLY_CAPTURE
+        - INSIGHTS_POST_ONLY_LEAD
+        - checked_elsewhere
     )
     assert not missing, f"Decide who may see these URLs and add them to ACCESS: {missing}"
 
@@ -288,6 +306,17 @@ def test_capture_actions_are_kept_from_residents_and_partners(client, name, orga
     assert client.post(url).status_code == 302  # anonymous: to sign in
     client.force_login(UserFactory(roles=[Role.RESIDENT]))
     assert client.post(url).status_code == 403
+    client.force_login(partner_of(organisation))
+    assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(INSIGHTS_POST_ONLY_LEAD))
+def test_lead_actions_are_kept_from_everyone_else(client, name, organisation):
+    url = _url(name, organisation)
+    assert client.post(url).status_code == 302  # anonymous: to sign in
+    for role in (Role.RESIDENT, Role.ASSOCIATE, Role.ADMIN):
+        client.force_login(UserFactory(roles=[role]))
+        assert client.post(url).status_code == 403, role
     client.force_login(partner_of(organisation))
     assert client.post(url).status_code == 403
 

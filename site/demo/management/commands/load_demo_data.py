@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.loaders import (
     DEMO_PASSWORD,
+    load_coding_run,
     load_evidence,
     load_organisations,
     load_pages,
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             .merge(load_people())
             .merge(load_sessions())
             .merge(load_evidence())
+            .merge(load_coding_run())
         )
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded. {report.summary()}"))
         self.stdout.write(

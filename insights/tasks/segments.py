@@ -1,4 +1,4 @@
-"""Background tasks of insights. NLP work runs here, on the `nlp` queue, never in a request."""
+"""Turning capture records into segments, in the background."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from django_tasks import task
 @task(queue_name="nlp")
 def build_segments(*, build_id: int) -> int:
     """Redact and split one capture record into segments, recording progress on the build."""
-    from .models import SegmentBuild
-    from .services.segments import segments_rebuild
+    from ..models import SegmentBuild
+    from ..services.segments import segments_rebuild
 
     build = SegmentBuild.objects.get(pk=build_id)
     try:
