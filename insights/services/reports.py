@@ -19,7 +19,7 @@ from django.utils import timezone
 from engagement.models.stakeholders import StakeholderGroup
 
 from ..models import Segment
-from . import suppression
+from . import report_cache, suppression
 from .report_counts import raw_figures
 from .report_figures import NO_ROUND, RawFigures
 from .suppression import Cell
@@ -31,9 +31,19 @@ SENTIMENT_NOTE = (
 )
 
 
-def theme_report(segment_filter: dict | None, *, quotes: bool = True) -> dict:
-    """The suppressed report for a filter (see `assemble`)."""
-    return assemble(raw_figures(segment_filter, quotes_per_theme=3 if quotes else 0))
+def theme_report(segment_filter: dict | None, *, quotes: bool = True, fresh: bool = False) -> dict:
+    """The suppressed report for a filter (see `assemble`).
+
+    Served from `report_cache` while the evidence is unchanged; ``fresh`` counts anew whatever
+    is kept (published snapshots, which must reflect the evidence at the moment they are taken).
+    """
+
+    def build() -> dict:
+        return assemble(raw_figures(segment_filter, quotes_per_theme=3 if quotes else 0))
+
+    if fresh:
+        return build()
+    return report_cache.cached_report(segment_filter, quotes, build)
 
 
 def round_label(key: str) -> str:

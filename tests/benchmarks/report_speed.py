@@ -275,12 +275,30 @@ def main() -> None:
             assert response.status_code == 200, response.status_code
             return response
 
+        from django.core.cache import cache
+
+        def cold(action):
+            # The first reading after the evidence changed: nothing kept to serve.
+            def run():
+                cache.clear()
+                return action()
+
+            return run
+
         scenarios = [
-            ("Report service, all evidence", lambda: theme_report({})),
-            ("Report service, one Place", lambda: theme_report({"place": place.key})),
-            ("Report page (GET /work/reports/), all evidence", lambda: page()),
+            ("Report service, counted afresh, all evidence", lambda: theme_report({}, fresh=True)),
             (
-                "Report page, one Place and round 2",
+                "Report service, counted afresh, one Place",
+                lambda: theme_report({"place": place.key}, fresh=True),
+            ),
+            ("Report page (GET /work/reports/), all evidence, first reading", cold(page)),
+            (
+                "Report page, one Place and round 2, first reading",
+                cold(lambda: page(f"?place={place.key}&round_number=2")),
+            ),
+            ("Report page, all evidence, evidence unchanged since last reading", lambda: page()),
+            (
+                "Report page, one Place and round 2, evidence unchanged",
                 lambda: page(f"?place={place.key}&round_number=2"),
             ),
         ]
@@ -303,8 +321,15 @@ def main() -> None:
         f"| {name} | {ms(r['wall'])} | {ms(r['python'])} | {ms(r['database'])} | {r['queries']} |"
         for name, r in results
     )
-    worst = max(r["wall"] for name, r in results if "page" in name)
-    verdict = "met" if worst < TARGET_MS else "NOT met"
+    cold_pages = [r["wall"] for name, r in results if "page" in name and "first" in name]
+    warm_pages = [r["wall"] for name, r in results if "page" in name and "unchanged" in name]
+    worst_cold, worst_warm = max(cold_pages), max(warm_pages)
+    verdict = (
+        f"{'met' if worst_warm < TARGET_MS else 'NOT met'} for a report read again while the "
+        f"evidence is unchanged (slowest {worst_warm:.0f} ms); "
+        f"{'met' if worst_cold < TARGET_MS else 'NOT met'} for the first reading after a change, "
+        f"which counts afresh (slowest {worst_cold:.0f} ms)"
+    )
     load = os.getloadavg()[0]
     command = (
         ".venv/bin/python tests/benchmarks/report_speed.py "
@@ -327,8 +352,13 @@ Date: {time.strftime("%Y-%m-%d")}.
 {rows}
 
 Target: the report page over 100,000 coded segments in under {TARGET_MS} ms of server time with
-a bounded number of queries: {verdict} (slowest page {worst:.0f} ms). The query count does not
-grow with the data (`tests/insights/test_reports_service.py` asserts it).
+a bounded number of queries: {verdict}. The query count does not grow with the data
+(`tests/insights/test_reports_service.py` asserts it).
+
+A counted report is kept (`insights/services/report_cache.py`) and served again until the
+evidence changes: each reading checks a fingerprint of codes, segments, reviews and themes (five
+small aggregates, in the query count of the "unchanged" rows), so a new code, a withdrawal or a
+coding run is seen at once, from any process.
 
 Every count of a report is one SQL statement (`insights/services/report_counts.py`): the
 segments in scope and their accepted codes are read once, then each figure is a hashed
