@@ -7,10 +7,11 @@ kept and served again until the evidence it counted changes.
 Whether it has changed is read from the database on every request, not from a signal: the web
 processes, the workers and management commands each have their own memory, and codes and
 segments are also changed in bulk (coding runs, consent withdrawal), which sends no signals.
-The fingerprint is one cheap aggregate over codes, segments, reviews, themes and codebook versions: every save
-moves a ``MAX(updated_at)``, every insert or delete moves a ``COUNT``, and a bulk status change
-moves the count of accepted codes, in analysis segments or flagged quotes. Anything it could
-miss (a cohort re-linked without touching its segment) is bounded by the timeout.
+The fingerprint is a few cheap aggregates over codes, segments, reviews, themes and codebook
+versions: every save moves a ``MAX(updated_at)``, every insert or delete moves a ``COUNT``, and
+a bulk status change moves the count of accepted codes, in analysis segments or flagged quotes.
+Anything it could miss (a cohort re-linked without touching its segment) is bounded by the
+timeout.
 
 Only the suppressed payload is cached (never raw counts), and only for the live report pages and
 exports; published snapshots are always counted afresh. After consent is withdrawn the
