@@ -6,6 +6,7 @@ from .consent import ConsentStatement
 from .conversations import ConversationLog, EmployerEngagement, HealthCondition
 from .focus_groups import FocusGroup
 from .organisations import Membership, Organisation
+from .outbox import TaskOutbox
 from .places import AccessFeature, Cohort, Place, SubRegion
 from .registrations import Registration
 from .roundtables import (
@@ -43,6 +44,7 @@ __all__ = [
     "SubRegion",
     "SurveyDemographics",
     "SurveyResponse",
+    "TaskOutbox",
     "TimeStampedModel",
     "Transcript",
     "User",

@@ -148,6 +148,9 @@ class BackgroundRun(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker has started the run; a run whose worker died is started again
+    # (`manage.py recover_stale_runs`) until this reaches a limit, then marked failed.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         abstract = True

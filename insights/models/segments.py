@@ -88,6 +88,8 @@ class SegmentBuild(TimeStampedModel):
     segments_created = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # How many times a worker has started the build (see BackgroundRun.attempts).
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]

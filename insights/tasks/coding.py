@@ -7,22 +7,26 @@ from django_tasks import task
 
 @task(queue_name="nlp")
 def code_segments(*, run_id: int) -> int:
-    """Suggest themes for the segments of one coding run, recording progress on the run."""
-    from django.utils import timezone
+    """Suggest themes for the segments of one coding run, recording progress on the run.
 
+    Claims the run first, so a copy of this job delivered twice does nothing (see runs.py)."""
     from ..models import CodingRun
     from ..services.coding import coding_run_execute
+    from .runs import DATABASE_LOST, claim, is_connection_lost, mark_failed
 
+    if not claim(CodingRun, run_id):
+        return 0
     run = CodingRun.objects.get(pk=run_id)
     try:
         return coding_run_execute(run)
     except Exception as error:
         # The message names the failure without quoting any of the text being coded.
-        CodingRun.objects.filter(pk=run_id).update(
-            status=CodingRun.Status.FAILED,
-            error=f"Coding stopped: {type(error).__name__}.",
-            finished_at=timezone.now(),
+        message = (
+            DATABASE_LOST
+            if is_connection_lost(error)
+            else f"Coding stopped: {type(error).__name__}."
         )
+        mark_failed(CodingRun, run_id, message)
         raise
 
 
