@@ -1,11 +1,13 @@
 """Receivers: audit entries for account and role events (only ids and event names are
 recorded), and keeping the public session listing's cache fresh."""
 
+import django.dispatch
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from wagtail import hooks
 
 from .listing_cache import listing_changed
 from .models import FocusGroup, Registration, User
@@ -63,12 +65,70 @@ def _roles_changed(sender, instance, action, pk_set, reverse, **kwargs):
 
 
 @receiver(account_erasing, dispatch_uid="withdraw_survey_answers_on_erasure")
-def _withdraw_survey_answers(sender, user, **kwargs):
-    """Answers given while signed in were shared only with the account: they leave analysis."""
-    from .services.capture import survey_consent_withdraw
+def _erase_linked_records(sender, user, **kwargs):
+    """Erasing an account erases what is linked to it or was sent from its email address:
+    sign-ups lose their contact details, survey answers (shared only with the account) leave
+    analysis and are cleared, and so are the segments derived from them."""
+    from .services.privacy import subject_for_user
+    from .services.privacy_erasure import subject_erase
 
-    for response in user.survey_responses.filter(consent_withdrawn_at__isnull=True):
-        survey_consent_withdraw(response=response, actor=None)
+    subject_erase(subject=subject_for_user(user), actor=None, reason="account-deleted")
+
+
+# Sent to collect what analysis holds about a person for a subject-access export:
+# `send(sender, records=[capture records], person_keys=[...])`; receivers return a list of
+# JSON-able rows (insights returns the person's segments). engagement never imports insights.
+personal_data_requested = django.dispatch.Signal()
+# Sent inside an erasure's transaction with the same arguments: receivers clear what they derived
+# from those records or hold under those keys, and return how many rows they cleared.
+personal_data_erased = django.dispatch.Signal()
+
+
+def _role_names(user) -> list[str]:
+    return sorted(user.groups.values_list("name", flat=True))
+
+
+@hooks.register("after_create_user")
+def _user_created_in_editor(request, user):
+    audit_record("user.created", actor=request.user, target=user, roles=_role_names(user))
+
+
+@hooks.register("after_edit_user")
+def _user_edited_in_editor(request, user):
+    """Role changes themselves are recorded by `_roles_changed`; this names who made them."""
+    audit_record("user.edited", actor=request.user, target=user, roles=_role_names(user))
+
+
+@hooks.register("before_delete_user")
+def _user_deleted_in_editor(request, user):
+    """Deleting a user in the site editor goes through the same erasure as self-service
+    deletion, so nothing linked to the account is left behind."""
+    if request.method != "POST":
+        return None
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .services.accounts import account_delete
+
+    account_delete(user=user, actor=request.user, reason="site-editor")
+    messages.success(request, "The user was deleted and their personal data erased.")
+    return redirect("wagtailusers_users:index")
+
+
+@hooks.register("before_bulk_action")
+def _users_bulk_deleted_in_editor(request, action_type, objects, action_class_instance):
+    """The site editor's bulk delete of users goes through the same erasure, one by one."""
+    if action_type != "delete" or getattr(action_class_instance, "model", None) is not User:
+        return None
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from .services.accounts import account_delete
+
+    for user in objects:
+        account_delete(user=user, actor=request.user, reason="site-editor")
+    messages.success(request, f"{len(objects)} user(s) deleted and their personal data erased.")
+    return redirect(action_class_instance.next_url or "wagtailusers_users:index")
 
 
 for model in (FocusGroup, Registration):

@@ -42,3 +42,12 @@ def send_reminder(*, focus_group_id: int, kind: str, starts_at: str) -> int:
     if focus_group is None:
         return 0
     return reminders_send(focus_group=focus_group, kind=kind, starts_at=starts_at)
+
+
+@task(queue_name="default")
+def enforce_retention(*, dry_run: bool = False) -> dict:
+    """Apply the retention periods in settings (see engagement.services.privacy_retention).
+    Schedule daily: `manage.py enforce_retention --enqueue` from cron or a systemd timer."""
+    from .services.privacy_retention import retention_enforce
+
+    return retention_enforce(dry_run=dry_run)

@@ -6,6 +6,7 @@ from .views import (
     conversations,
     organisations,
     partner_focus_groups,
+    privacy,
     reference,
     roundtables,
     surveys,
@@ -23,6 +24,12 @@ urlpatterns = [
     ),
     path("reference/", reference.reference, name="reference"),
     path("audit/", audit.audit_log, name="audit_log"),
+    # Subject access and erasure: the person's own download, and leads acting on requests
+    path("account/your-data.json", privacy.own_data, {"fmt": "json"}, name="own_data_json"),
+    path("account/your-data.csv", privacy.own_data, {"fmt": "csv"}, name="own_data_csv"),
+    path("privacy/", privacy.privacy_requests, name="privacy_requests"),
+    path("privacy/export/", privacy.privacy_export, name="privacy_export"),
+    path("privacy/erase/", privacy.privacy_erase, name="privacy_erase"),
     path("focus-groups/", partner_focus_groups.dashboard, name="focus_group_dashboard"),
     path(
         "focus-groups/new/", partner_focus_groups.focus_group_create_view, name="focus_group_create"

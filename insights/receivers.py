@@ -1,12 +1,27 @@
 """Listening to engagement: captured evidence becomes segments; withdrawn consent takes them out
-of analysis at once (no task needed: it is a single update)."""
+of analysis at once (no task needed: it is a single update), and then `segments_withdrawn` tells
+whoever keeps copies of figures (the published report snapshots in `pages`) to rebuild them in
+one background task. Subject-access exports and erasures reach the segments through the
+`personal_data_requested` and `personal_data_erased` signals of engagement."""
 
-from django.dispatch import receiver
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal, receiver
+from django.utils import timezone
 
 from engagement.evidence import consent_withdrawn, evidence_captured
+from engagement.signals import personal_data_erased, personal_data_requested
 
+from .models import Segment
 from .services.segments import build_requested, segments_withdraw
 from .services.sources import source_key
+
+# Sent (after the commit) when segments have left analysis: withdrawal or erasure.
+segments_withdrawn = Signal()
+
+
+def _announce_withdrawn() -> None:
+    transaction.on_commit(lambda: segments_withdrawn.send(sender=Segment), robust=False)
 
 
 @receiver(evidence_captured, dispatch_uid="insights_build_segments")
@@ -16,4 +31,46 @@ def _build(sender, instance, **kwargs):
 
 @receiver(consent_withdrawn, dispatch_uid="insights_withdraw_segments")
 def _withdraw(sender, instance, person_key=None, **kwargs):
-    segments_withdraw(*source_key(instance), person_key=person_key)
+    if segments_withdraw(*source_key(instance), person_key=person_key):
+        _announce_withdrawn()
+
+
+def _segments_of(records, person_keys):
+    """The segments derived from these capture records or held under these person keys."""
+    match = Q(pk__in=[])
+    for record in records:
+        source_type, source_id = source_key(record)
+        match |= Q(source_type=source_type, source_id=source_id)
+    if person_keys:
+        match |= Q(person_key__in=list(person_keys))
+    return Segment.objects.filter(match)
+
+
+@receiver(personal_data_requested, dispatch_uid="insights_export_segments")
+def _export(sender, records, person_keys, **kwargs):
+    return [
+        {
+            "source": segment.get_source_type_display(),
+            "said_on": segment.said_on.isoformat(),
+            "text": segment.text,
+            "in_analysis": segment.withdrawn_at is None and segment.codable,
+            "withdrawn_at": segment.withdrawn_at.isoformat() if segment.withdrawn_at else None,
+            "themes": sorted(
+                code.theme.label for code in segment.codes.all() if code.status == "accepted"
+            ),
+        }
+        for segment in _segments_of(records, person_keys).prefetch_related("codes__theme")
+    ]
+
+
+@receiver(personal_data_erased, dispatch_uid="insights_erase_segments")
+def _erase(sender, records, person_keys, **kwargs):
+    """Clear the words of the person's segments and keep them out of analysis; the rows stay,
+    without text, so codes and counts already reported can be traced but nothing is readable."""
+    segments = _segments_of(records, person_keys)
+    now = timezone.now()
+    newly_withdrawn = segments.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
+    cleared = segments.update(text="", redactions=[], updated_at=now)
+    if newly_withdrawn or cleared:
+        _announce_withdrawn()
+    return cleared

@@ -101,6 +101,14 @@ def transcript_detail(request, public_id):
         request.POST if "corrections" in request.POST else None,
         redaction_log=transcript.redaction_log,
     )
+    if request.method == "POST" and transcript.original_deleted_at is not None:
+        # Retention removed the raw turns: a rebuild from nothing would delete the segments.
+        messages.error(
+            request,
+            "The raw transcript was removed under the retention policy, so speakers and "
+            "redactions can no longer be changed. Nothing was saved.",
+        )
+        return redirect("engagement:transcript_detail", transcript.public_id)
     if request.method == "POST":
         if "speakers" in request.POST and speakers_form.is_valid():
             transcript_speakers_update(
@@ -147,5 +155,17 @@ def transcript_original(request, public_id):
         organisation=transcript.organisation,
     )
     return FileResponse(
-        transcript.original.open("rb"), as_attachment=True, filename=transcript.original_name
+        transcript.original.open("rb"),
+        as_attachment=True,
+        filename=transcript.original_name,
+        # The type its content parsed as at upload, not one guessed from the sender's file name.
+        content_type=ORIGINAL_CONTENT_TYPES.get(transcript.format, "application/octet-stream"),
     )
+
+
+ORIGINAL_CONTENT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "srt": "application/x-subrip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}

@@ -8,9 +8,13 @@ so the codes people have already given them survive a rebuild. It runs in a back
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
+
+from engagement.background import enqueue_on_commit
 
 from ..models import Segment, SegmentBuild
 from .sources import SOURCES, SourceBundle, SourceText
@@ -53,10 +57,24 @@ def _progress(build: SegmentBuild | None, **fields) -> None:
         SegmentBuild.objects.filter(pk=build.pk).update(**fields, updated_at=timezone.now())
 
 
+SOURCE_REMOVED_MESSAGE = (
+    "The raw transcript was removed under the retention policy, so its segments cannot be "
+    "rebuilt. The existing segments and their codes are kept as they are."
+)
+
+
 def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | None = None) -> int:
     """Replace the segments of one record; returns how many were created."""
     load, to_texts = SOURCES[source_type]
     bundle = to_texts(load(source_id))
+    if bundle.source_removed:
+        _progress(
+            build,
+            status=SegmentBuild.Status.FAILED,
+            error=SOURCE_REMOVED_MESSAGE,
+            finished_at=timezone.now(),
+        )
+        return 0
     # Split first, then redact each piece: spans then refer to the piece a reviewer sees.
     pieces = [
         (item, piece) for item in bundle.texts if item.text.strip() for piece in _pieces(item)
@@ -93,6 +111,7 @@ def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | Non
         for position, ((item, _), result) in enumerate(zip(pieces, redacted, strict=True))
     ]
     with transaction.atomic():
+        _lock_record(source_type, source_id)
         if source_type == Segment.SourceType.TRANSCRIPT:
             _log_redactions(source_id, redacted)
         _replace_segments(source_type, source_id, rows, bundle.cohorts)
@@ -103,6 +122,24 @@ def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | Non
             finished_at=timezone.now(),
         )
     return len(rows)
+
+
+def _lock_record(source_type: str, source_id: str) -> None:
+    """Make concurrent rebuilds of one record take turns until the transaction ends.
+
+    Two workers building the same record at once (a job delivered twice, or a re-queued build
+    whose first worker was only slow) would both read "no segments yet" and both insert: the
+    record's segments would be doubled. PostgreSQL runs writers side by side, so an advisory lock
+    keyed on the record serialises them; the second then finds the first's segments and updates
+    them in place. SQLite already runs one writing transaction at a time (BEGIN IMMEDIATE)."""
+    if connection.vendor != "postgresql":
+        return
+    digest = hashlib.blake2b(f"segments:{source_type}:{source_id}".encode(), digest_size=8)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)",
+            [int.from_bytes(digest.digest(), "big", signed=True)],
+        )
 
 
 def _piece_keys(segments) -> list[tuple[str, int]]:
@@ -189,5 +226,5 @@ def build_requested(source_type: str, source_id: str) -> SegmentBuild:
     from ..tasks import build_segments
 
     build = SegmentBuild.objects.create(source_type=source_type, source_id=source_id)
-    transaction.on_commit(lambda: build_segments.enqueue(build_id=build.pk))
+    enqueue_on_commit(build_segments, build_id=build.pk)
     return build

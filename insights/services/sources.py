@@ -53,6 +53,9 @@ class SourceBundle:
     withdrawn: bool = False
     focus_group: FocusGroup | None = None
     cohorts: list[Cohort] = field(default_factory=list)
+    # The raw material is gone (retention): the record's segments stand as they are and cannot
+    # be rebuilt, since a rebuild from nothing would delete them.
+    source_removed: bool = False
 
 
 def survey_texts(response: SurveyResponse) -> SourceBundle:
@@ -175,6 +178,7 @@ def transcript_texts(transcript: Transcript) -> SourceBundle:
         redaction_exceptions=list(transcript.redaction_exceptions),
         focus_group=transcript.focus_group if transcript.focus_group_id else None,
         cohorts=list(transcript.focus_group.cohorts.all()) if transcript.focus_group_id else [],
+        source_removed=transcript.original_deleted_at is not None,
     )
 
 

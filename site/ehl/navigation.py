@@ -12,6 +12,7 @@ from engagement.permissions import (
     can_view_survey_results,
 )
 from engagement.roles import Role, user_roles
+from engagement.services.privacy import can_handle_privacy_requests
 from insights.permissions import (
     can_review_codes,
     can_view_decisions,
@@ -111,6 +112,8 @@ def _work_items(request):
     items.append(("Codebook", reverse("insights:codebook")))
     items.append(("Core questions", reverse("insights:core_questions")))
     items.append(("Places and cohorts", reverse("engagement:reference")))
+    if can_handle_privacy_requests(request.user):
+        items.append(("Data requests", reverse("engagement:privacy_requests")))
     if can_view_audit_log(request.user):
         items.append(("Audit log", reverse("engagement:audit_log")))
     if request.user.has_perm("wagtailadmin.access_admin"):

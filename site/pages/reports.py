@@ -15,12 +15,16 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django_tasks import task
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from engagement.background import enqueue_on_commit
 from insights.permissions import can_view_published_reports
+from insights.receivers import segments_withdrawn
 from insights.services import report_charts, suppression
 from insights.services.reports import snapshot_payload, theme_report
 
@@ -120,7 +124,7 @@ class ThemeReportPage(StaffOnlyPageMixin, Page):
 
 
 def _take_snapshot(page: ThemeReportPage) -> None:
-    payload = theme_report(page.segment_filter, quotes=page.include_quotes)
+    payload = theme_report(page.segment_filter, quotes=page.include_quotes, fresh=True)
     page.snapshot = snapshot_payload(payload, include_quotes=page.include_quotes)
     page.filter_description = payload["filter_text"][:400]
     page.codebook_version = payload["codebook_version"]
@@ -138,6 +142,38 @@ def snapshot_refresh(page: ThemeReportPage, user=None) -> ThemeReportPage:
         revision.publish(user=user, skip_permission_checks=True)
         page.revisions.exclude(pk=revision.pk).delete()
     return page
+
+
+def snapshots_affected_by_withdrawal():
+    """Live published reports that may still show words or people that have since left
+    analysis: any segment withdrawn after the snapshot was taken falls inside its filter."""
+    from insights.filters import apply_filter
+    from insights.models import Segment
+
+    affected = []
+    for page in ThemeReportPage.objects.live().exclude(snapshot_taken_at__isnull=True):
+        later = Segment.objects.filter(withdrawn_at__gte=page.snapshot_taken_at)
+        if apply_filter(later, page.segment_filter).exists():
+            affected.append(page)
+    return affected
+
+
+@task(queue_name="default")
+def refresh_withdrawn_snapshots() -> int:
+    """Rebuild every published snapshot touched by a withdrawal or an erasure (one run covers
+    every withdrawal since: it compares the snapshot's time with the segments' withdrawal)."""
+    from engagement.services.audit import audit_record
+
+    pages = snapshots_affected_by_withdrawal()
+    for page in pages:
+        snapshot_refresh(page)
+        audit_record("report.snapshot_refreshed", target=page, reason="consent-withdrawn")
+    return len(pages)
+
+
+@receiver(segments_withdrawn, dispatch_uid="pages_refresh_withdrawn_snapshots")
+def _segments_withdrawn(sender, **kwargs) -> None:
+    enqueue_on_commit(refresh_withdrawn_snapshots)
 
 
 def stored_report(snapshot: dict) -> dict:

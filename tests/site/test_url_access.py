@@ -32,6 +32,9 @@ ACCESS = {
     "engagement:organisation_detail": ("organisation", None),
     "engagement:reference": ("staff", None),
     "engagement:audit_log": ("admin", None),
+    "engagement:own_data_json": ("signed-in", None),
+    "engagement:own_data_csv": ("signed-in", None),
+    "engagement:privacy_requests": ("lead", None),
     "insights:codebook": ("staff", None),
     "insights:core_questions": ("staff", None),
     "focus_groups:list": ("public", None),
@@ -90,6 +93,8 @@ ALLOWED = {
 # POST-only actions: checked by the same rules with a POST.
 POST_ONLY = {"engagement:focus_group_action", "engagement:registration_move"}
 POST_ONLY_CAPTURE = {"engagement:roundtable_note_delete", "engagement:conversation_withdraw"}
+# POST-only actions on subject-access and erasure requests: programme leads and administrators.
+POST_ONLY_PRIVACY = {"engagement:privacy_export", "engagement:privacy_erase"}
 
 
 def _walk(patterns, namespace=""):
@@ -228,6 +233,7 @@ def test_every_url_has_an_access_rule():
         - set(ACCESS)
         - POST_ONLY
         - POST_ONLY_CAPTURE
+        - POST_ONLY_PRIVACY
         - INSIGHTS_POST_ONLY_LEAD
         - checked_elsewhere
     )
@@ -319,6 +325,21 @@ def test_lead_actions_are_kept_from_everyone_else(client, name, organisation):
         assert client.post(url).status_code == 403, role
     client.force_login(partner_of(organisation))
     assert client.post(url).status_code == 403
+
+
+@pytest.mark.parametrize("name", sorted(POST_ONLY_PRIVACY))
+def test_privacy_actions_are_for_leads_and_administrators(client, name, organisation):
+    """An empty POST shows the form again with its errors to those allowed; others are refused."""
+    url = _url(name, organisation)
+    assert client.post(url).status_code == 302  # anonymous: to sign in
+    for role in (Role.RESIDENT, Role.ASSOCIATE):
+        client.force_login(UserFactory(roles=[role]))
+        assert client.post(url).status_code == 403, role
+    client.force_login(partner_of(organisation))
+    assert client.post(url).status_code == 403
+    for role in (Role.LEAD, Role.ADMIN):
+        client.force_login(UserFactory(roles=[role]))
+        assert client.post(url).status_code == 200, role
 
 
 @pytest.mark.parametrize("name", sorted(POST_ONLY))

@@ -1,0 +1,1 @@
+"""Data protection: subject access, erasure, withdrawal, retention and the audit trail."""
