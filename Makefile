@@ -12,7 +12,7 @@ PORT ?= 8000
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: help install migrate-and-seed run test lint test-sqlite test-postgres check-migrations browser bench clean
+.PHONY: help install migrate-and-seed run test lint test-sqlite test-postgres check-migrations audit browser bench clean
 
 help: ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-16s %s\n", $$1, $$2}'
@@ -70,7 +70,12 @@ test-postgres: install
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but is not reachable."; exit 1; \
 	else echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping the PostgreSQL pass."; fi
 
-test: install lint check-migrations test-sqlite test-postgres ## Run lint, migration check and the suite on SQLite and PostgreSQL
+# pip-audit against the installed environment, with requirements/audit-exceptions.txt. Where its
+# vulnerability service (PyPI's JSON API) cannot be reached it says so and does not fail.
+audit: $(VENV)/.deps ## Audit installed Python packages for known vulnerabilities (pip-audit)
+	$(PY) bin/audit-dependencies
+
+test: install lint check-migrations audit test-sqlite test-postgres ## Run lint, migration check, dependency audit and the suite on SQLite and PostgreSQL
 
 bench: install ## Run the benchmarks and update docs/benchmarks.md
 	$(VENV)/bin/pytest tests/benchmarks -p no:cacheprovider -s

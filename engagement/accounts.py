@@ -1,4 +1,5 @@
-"""allauth integration: how accounts are created and how account emails are sent."""
+"""allauth integration: how accounts are created, how account emails are sent, and what a
+person sees when a rate limit stops them (never whether an account exists)."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 
@@ -6,8 +7,20 @@ from .background import enqueue_on_commit
 from .roles import Role, assign_roles
 from .tasks import deliver_email
 
+# The same words whether or not the address has an account, so a lockout never confirms one.
+LOCKOUT_MESSAGE = (
+    "Too many attempts from this connection or for this email address. "
+    "Wait 5 minutes and try again."
+)
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": LOCKOUT_MESSAGE,
+        "rate_limited": LOCKOUT_MESSAGE,
+    }
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:

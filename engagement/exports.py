@@ -22,7 +22,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # lets Excel detect UTF-8
     writer = csv.writer(response)
-    writer.writerow(header)
+    writer.writerow([safe_cell(value) for value in header])  # survey labels are typed too
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return response

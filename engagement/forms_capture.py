@@ -263,6 +263,17 @@ class TranscriptUploadForm(forms.Form):
         required=False,
     )
 
+    def clean_file(self):
+        """Refuse an oversized file from its size, before it is read into memory; its type is
+        decided from its content when it is parsed."""
+        from django.conf import settings
+
+        from .uploads import check_size, form_check
+
+        upload = self.cleaned_data["file"]
+        form_check(check_size, upload, settings.EHL_TRANSCRIPT_MAX_BYTES, "transcript")
+        return upload
+
     def clean_facilitators(self) -> list[str]:
         return [n.strip() for n in self.cleaned_data["facilitators"].splitlines() if n.strip()]
 

@@ -1,5 +1,9 @@
 """A small fixed-window rate limiter on the cache, keyed by client address.
 
+It guards the public forms allauth does not own (survey answers, guest sign-ups to sessions);
+sign-in, account sign-up and password reset are limited by allauth itself (ACCOUNT_RATE_LIMITS).
+The client address is found the same way allauth finds it, so one setting
+(ALLAUTH_TRUSTED_PROXY_COUNT, from EHL_TRUSTED_PROXY_COUNT) serves both behind a reverse proxy.
 The address is hashed before use as a key, so the cache never holds it in the clear."""
 
 from __future__ import annotations
@@ -7,12 +11,24 @@ from __future__ import annotations
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 
 
+def client_address(request) -> str:
+    """The client's address: REMOTE_ADDR, or with N trusted proxies in front, the Nth
+    address from the right of X-Forwarded-For (the ones to its left can be forged)."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:32]
 
 
 def rate_limited(request, scope: str, *, limit: int, window_seconds: int) -> bool:

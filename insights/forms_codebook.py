@@ -278,17 +278,18 @@ class ImportForm(forms.Form):
     )
 
     def clean_file(self):
+        """Size first, then content: a CSV or a REFI-QDA codebook is UTF-8 text whatever the
+        file is called; which of the two it is comes from the content too (see `format`)."""
+        from engagement.uploads import check_text_upload, form_check
+
         upload = self.cleaned_data["file"]
-        name = (upload.name or "").lower()
-        if not name.endswith((".csv", ".qdc", ".xml", ".txt")):
-            raise forms.ValidationError("The file must be a CSV (.csv) or REFI-QDA codebook (.qdc)")
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file must be smaller than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
-            )
+        form_check(check_text_upload, upload, max_bytes=MAX_UPLOAD_BYTES, what="codebook file")
+        upload.seek(0)
+        head = upload.read(512).lstrip(b"\xef\xbb\xbf \t\r\n")
+        upload.seek(0)
+        self._is_xml = head.startswith(b"<")
         return upload
 
     @property
     def format(self) -> str:
-        name = self.cleaned_data["file"].name.lower()
-        return "qdc" if name.endswith((".qdc", ".xml")) else "csv"
+        return "qdc" if getattr(self, "_is_xml", False) else "csv"

@@ -98,11 +98,11 @@ class CsvUploadForm(forms.Form):
     file = forms.FileField(label="CSV file")
 
     def clean_file(self):
+        """Size first, then content: any name is accepted if the file is UTF-8 text."""
+        from engagement.uploads import check_text_upload, form_check
+
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("The file is larger than 5 MB.")
-        if not upload.name.lower().endswith(".csv"):
-            raise forms.ValidationError("Choose a .csv file.")
+        form_check(check_text_upload, upload, max_bytes=MAX_UPLOAD, what="file")
         return upload
 
 

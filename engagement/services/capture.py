@@ -161,6 +161,8 @@ def transcript_upload(
     from nlp.text.speakers import assign_pseudonyms
     from nlp.text.transcripts import TranscriptError, parse_transcript
 
+    from ..uploads import stored_name
+
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in EXTENSIONS:
         raise CaptureError(
@@ -203,7 +205,12 @@ def transcript_upload(
         transcript.full_clean(exclude=["original"])
         transcript.save()
         if keep_original:
-            transcript.original.save(filename, ContentFile(data), save=True)
+            # Named by what the content parsed as, never by the extension the sender chose.
+            transcript.original.save(
+                stored_name(filename, parsed.format, default="transcript"),
+                ContentFile(data),
+                save=True,
+            )
         audit_record(
             "transcript.uploaded",
             actor=actor,

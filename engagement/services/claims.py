@@ -9,25 +9,21 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from ..models import CostClaim, FocusGroup
+from ..uploads import UploadError, receipt_type, stored_name
 from .audit import audit_record
 from .registrations import RegistrationError
 
-RECEIPT_TYPES = {
-    b"%PDF": "application/pdf",
-    b"\x89PNG": "image/png",
-    b"\xff\xd8\xff": "image/jpeg",
-}
 MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 
 
-def receipt_validate(upload) -> None:
-    """Receipts must be a PDF, PNG or JPEG by content (not by name) and at most 5 MB."""
-    if upload.size > MAX_RECEIPT_BYTES:
-        raise RegistrationError("The receipt must be smaller than 5 MB.", field="receipt")
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in RECEIPT_TYPES):
-        raise RegistrationError("The receipt must be a PDF, PNG or JPEG file.", field="receipt")
+def receipt_validate(upload) -> str:
+    """Receipts must be a PDF, PNG or JPEG by content (not by name) and at most 5 MB. Returns
+    the name to store it under, with the extension its content earned."""
+    try:
+        _, extension = receipt_type(upload, max_bytes=MAX_RECEIPT_BYTES)
+    except UploadError as error:
+        raise RegistrationError(f"{error}.", field="receipt") from None
+    return stored_name(upload.name or "", extension, default="receipt")
 
 
 @transaction.atomic
@@ -42,8 +38,7 @@ def claim_submit(
 ) -> CostClaim:
     if focus_group.status == FocusGroup.Status.DRAFT:
         raise RegistrationError("Publish the session before claiming its costs.")
-    if receipt is not None:
-        receipt_validate(receipt)
+    receipt_name = receipt_validate(receipt) if receipt is not None else ""
     claim = CostClaim(
         organisation=focus_group.organisation,
         focus_group=focus_group,
@@ -54,7 +49,7 @@ def claim_submit(
     )
     claim.full_clean(exclude=["receipt"])
     if receipt is not None:
-        claim.receipt.save(receipt.name, receipt, save=False)
+        claim.receipt.save(receipt_name, receipt, save=False)
     claim.save()
     audit_record(
         "claim.submitted",

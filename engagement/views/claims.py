@@ -116,6 +116,15 @@ def claim_receipt(request, public_id):
     audit_record(
         "claim.receipt_viewed", actor=request.user, target=claim, organisation=claim.organisation
     )
+    # Served as a download with the type its content was checked to be when it was uploaded.
+    name = claim.receipt.name.rsplit("/", 1)[-1]
+    content_type = RECEIPT_CONTENT_TYPES.get(name.rsplit(".", 1)[-1].lower())
     return FileResponse(
-        claim.receipt.open("rb"), as_attachment=True, filename=claim.receipt.name.rsplit("/", 1)[-1]
+        claim.receipt.open("rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=content_type or "application/octet-stream",
     )
+
+
+RECEIPT_CONTENT_TYPES = {"pdf": "application/pdf", "png": "image/png", "jpg": "image/jpeg"}

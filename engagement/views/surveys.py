@@ -111,7 +111,7 @@ def survey_export(request, page_id, fmt):
     book = Workbook()
     sheet = book.active
     sheet.title = "Answers"
-    sheet.append(header)
+    sheet.append([safe_cell(value) for value in header])  # labels are typed by editors
     for row in rows:
         sheet.append([safe_cell(value) for value in row])
     buffer = io.BytesIO()

@@ -57,11 +57,16 @@ def _reader(data: bytes) -> tuple[list[str], list[dict]]:
     except UnicodeDecodeError:
         raise EquityUploadError(["The file must be a CSV saved as UTF-8."]) from None
     reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    if not header:
-        raise EquityUploadError(["The file is empty: it needs a header row."])
-    reader.fieldnames = header
-    rows = list(reader)
+    try:  # csv.Error: a cell over the csv module's size limit (an unclosed quote, say)
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        if not header:
+            raise EquityUploadError(["The file is empty: it needs a header row."])
+        reader.fieldnames = header
+        rows = list(reader)
+    except csv.Error as error:
+        raise EquityUploadError(
+            [f"The file cannot be read as CSV (line {reader.line_num}): {error}."]
+        ) from None
     if not rows:
         raise EquityUploadError(["The file has a header row but no data rows."])
     return header, rows

@@ -236,7 +236,14 @@ def parse_csv(data: bytes) -> list[ProgrammeRow]:
     except UnicodeDecodeError:
         raise ServiceMapImportError(["The file must be a CSV saved as UTF-8."]) from None
     reader = csv.DictReader(io.StringIO(text))
-    header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+    try:  # csv.Error: a cell over the csv module's size limit (an unclosed quote, say)
+        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
+        reader.fieldnames = header
+        records = list(reader)
+    except csv.Error as error:
+        raise ServiceMapImportError(
+            [f"The file cannot be read as CSV (line {reader.line_num}): {error}."]
+        ) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ServiceMapImportError(
@@ -245,13 +252,12 @@ def parse_csv(data: bytes) -> list[ProgrammeRow]:
                 f"Columns: {', '.join(COLUMNS)}."
             ]
         )
-    reader.fieldnames = header
     places, cohorts = _lookup(Place, "name", "ons_code"), _lookup(Cohort, "name")
     levels, sectors = set(Programme.Level.values), set(Programme.Sector.values)
     existing = set(Programme.objects.values_list("key", flat=True))
     problems: list[str] = []
     rows, keys = [], {}
-    for number, raw in enumerate(reader, start=2):
+    for number, raw in enumerate(records, start=2):
         cell = {c: (raw.get(c) or "").strip() for c in COLUMNS}
         cell = {
             c: v[1:] if v.startswith("'=") or v.startswith("'+") else v for c, v in cell.items()

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "engagement.middleware.StaffMFARequiredMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it is the first to see a view's exception: a lost database becomes a 503 page.
+    "engagement.middleware_faults.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "ehl.urls"
@@ -179,13 +181,20 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[EHL] "
+# Sign-in, sign-up and password reset are limited per client address and per email address.
+# A locked-out person sees the same words whether or not the address has an account
+# (engagement/accounts.py, templates/429.html); see docs/security.md.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
 }
+# Behind a reverse proxy, how many proxies append to X-Forwarded-For; the client address for
+# every rate limit (allauth's and engagement/ratelimit.py's) is read from there. 0 = no proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("EHL_TRUSTED_PROXY_COUNT", 0)
 ACCOUNT_SIGNUP_FORM_CLASS = "engagement.forms.SignupForm"
 ACCOUNT_ADAPTER = "engagement.accounts.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -247,8 +256,9 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Receipts, transcripts and trained models: outside every web root, with no URL at all.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "engagement.uploads.PrivateFileStorage",
         "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -264,6 +274,8 @@ WAGTAIL_SITE_NAME = "EHL Insight"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "pdf", "txt", "xlsx"]
+# Documents always go through Wagtail's view (collection permissions), never a direct media URL.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_USAGE_COUNT_ENABLED = False
 WAGTAILADMIN_COMMENTS_ENABLED = False
@@ -273,6 +285,14 @@ WAGTAILADMIN_COMMENTS_ENABLED = False
 EHL_SMALL_NUMBER_THRESHOLD = env_int("EHL_SMALL_NUMBER_THRESHOLD", 5)
 # Sign-ups one client address may make in ten minutes (a family or an office shares an address).
 EHL_SIGNUP_RATE_LIMIT = env_int("EHL_SIGNUP_RATE_LIMIT", 20)
+
+# --- Retention (engagement.services.privacy_retention; 0 switches a period off) --------------
+# Raw transcript material (the original file, unredacted turns, speakers' names), from upload.
+EHL_RETENTION_TRANSCRIPT_DAYS = env_int("EHL_RETENTION_TRANSCRIPT_DAYS", 180)
+# Contact details of sign-ups, from the end of the session (and survey contact emails).
+EHL_RETENTION_SIGNUP_CONTACT_DAYS = env_int("EHL_RETENTION_SIGNUP_CONTACT_DAYS", 365)
+# Audit entries (they hold ids, never personal details).
+EHL_RETENTION_AUDIT_DAYS = env_int("EHL_RETENTION_AUDIT_DAYS", 6 * 365)
 
 # --- Logging ----------------------------------------------------------------------------------
 # Log lines never carry personal data: no emails, names or free text, only ids and event names.

@@ -1,0 +1,1 @@
+"""Security tests: rate limits, uploads, escaping and formula injection, CSP, parsers."""
