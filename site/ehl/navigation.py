@@ -77,56 +77,77 @@ def _published_reports_url() -> str | None:
     return index.url if index else None
 
 
-def _work_items(request):
-    roles = user_roles(request.user)
-    if not roles - {Role.RESIDENT}:
-        return []
-    items = [
-        ("Dashboard", reverse("work:dashboard")),
+def _work_groups(request) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The work-area menu as (heading, [(title, url)]) groups, following the programme's own
+    flow: listening to people, understanding what they said, deciding, and running the site.
+    Each person sees only the entries their roles allow; empty groups are left out."""
+    user = request.user
+    roles = user_roles(user)
+    listen = [
         ("Focus groups", reverse("engagement:focus_group_dashboard")),
         ("Cost claims", reverse("engagement:claim_list")),
     ]
-    if roles & {Role.LEAD, Role.ADMIN}:
-        items.append(("Organisations", reverse("engagement:organisation_list")))
-    elif Role.PARTNER in roles:
-        items.append(("Your organisation", reverse("engagement:organisation_list")))
-    if can_record_roundtables(request.user):
-        items.append(("Roundtables", reverse("engagement:roundtable_list")))
-    if can_log_conversations(request.user):
-        items.append(("Conversations", reverse("engagement:conversation_list")))
-    if can_view_survey_results(request.user):
-        items.append(("Surveys", reverse("engagement:survey_list")))
-    if can_view_segments(request.user):
-        items.append(("Segments", reverse("insights:segment_list")))
-    if can_review_codes(request.user):
-        items.append(("Review queue", reverse("insights:review_queue")))
-        items.append(("Coding runs", reverse("insights:coding_runs")))
-        items.append(("Double coding", reverse("insights:double_coding_list")))
-    if can_view_reports(request.user):
-        items.append(("Theme reports", reverse("insights:report")))
-    if can_view_decisions(request.user):
-        items.append(("Decisions", reverse("insights:decisions")))
+    if can_record_roundtables(user):
+        listen.append(("Roundtables", reverse("engagement:roundtable_list")))
+    if can_log_conversations(user):
+        listen.append(("Conversations", reverse("engagement:conversation_list")))
+    if can_view_survey_results(user):
+        listen.append(("Surveys", reverse("engagement:survey_list")))
+
+    understand = []
+    if can_view_segments(user):
+        understand.append(("Segments", reverse("insights:segment_list")))
+    if can_review_codes(user):
+        understand.append(("Review queue", reverse("insights:review_queue")))
+        understand.append(("Coding runs", reverse("insights:coding_runs")))
+        understand.append(("Double coding", reverse("insights:double_coding_list")))
+    understand.append(("Codebook", reverse("insights:codebook")))
+
+    decide = []
+    if can_view_reports(user):
+        decide.append(("Theme reports", reverse("insights:report")))
     reports_index = _published_reports_url()
     if reports_index:
-        items.append(("Published reports", reports_index))
-    items.append(("Codebook", reverse("insights:codebook")))
-    items.append(("Core questions", reverse("insights:core_questions")))
-    items.append(("Places and cohorts", reverse("engagement:reference")))
-    if can_handle_privacy_requests(request.user):
-        items.append(("Data requests", reverse("engagement:privacy_requests")))
-    if can_view_audit_log(request.user):
-        items.append(("Audit log", reverse("engagement:audit_log")))
-    if request.user.has_perm("wagtailadmin.access_admin"):
-        items.append(("Site editor", reverse("wagtailadmin_home")))
-    return [
-        {
-            "title": title,
-            "url": url,
-            "active": request.path == url
-            or (url != reverse("work:dashboard") and request.path.startswith(url)),
-        }
-        for title, url in items
-    ]
+        decide.append(("Published reports", reports_index))
+    if can_view_decisions(user):
+        decide.append(("Decisions", reverse("insights:decisions")))
+    decide.append(("Core questions", reverse("insights:core_questions")))
+
+    run = []
+    if roles & {Role.LEAD, Role.ADMIN}:
+        run.append(("Organisations", reverse("engagement:organisation_list")))
+    elif Role.PARTNER in roles:
+        run.append(("Your organisation", reverse("engagement:organisation_list")))
+    run.append(("Places and cohorts", reverse("engagement:reference")))
+    if can_handle_privacy_requests(user):
+        run.append(("Data requests", reverse("engagement:privacy_requests")))
+    if can_view_audit_log(user):
+        run.append(("Audit log", reverse("engagement:audit_log")))
+    if user.has_perm("wagtailadmin.access_admin"):
+        run.append(("Site editor", reverse("wagtailadmin_home")))
+
+    groups = [("Listen", listen), ("Understand", understand), ("Decide", decide), ("Run", run)]
+    return [(heading, items) for heading, items in groups if items]
+
+
+def _work_items(request):
+    """The dashboard link and the grouped menu, each link marked when it is the current page."""
+    roles = user_roles(request.user)
+    if not roles - {Role.RESIDENT}:
+        return {}
+    dashboard = reverse("work:dashboard")
+
+    def link(title, url):
+        active = request.path == url or (url != dashboard and request.path.startswith(url))
+        return {"title": title, "url": url, "active": active}
+
+    return {
+        "dashboard": link("Dashboard", dashboard),
+        "groups": [
+            {"heading": heading, "items": [link(title, url) for title, url in items]}
+            for heading, items in _work_groups(request)
+        ],
+    }
 
 
 def navigation(request):
@@ -134,5 +155,5 @@ def navigation(request):
     return {
         "public_navigation": menu,
         "footer_links": footer,
-        "work_navigation": _work_items(request) if request.user.is_authenticated else [],
+        "work_navigation": _work_items(request) if request.user.is_authenticated else {},
     }
