@@ -185,7 +185,12 @@ class SurveyPage(AbstractForm):
 
     def process_form_submission(self, form, user=None):
         data = form.cleaned_data
-        anonymous = bool(data.get("ehl_anonymous")) or not (user and user.is_authenticated)
+        # Linked to the account only when signed in and not asking to stay anonymous. A guest
+        # who leaves an email asks to be contacted: it is kept (for that and for their data
+        # rights), though the answers are linked to no account.
+        linked = bool(user and user.is_authenticated) and not data.get("ehl_anonymous")
+        email = "" if linked else (data.get("ehl_email") or "").strip()
+        anonymous = not linked and not email
         fields = {field.clean_name: field for field in self.get_form_fields()}
         answers = {name: data.get(name) for name in self.question_names(form)}
         analysed = {
@@ -201,9 +206,9 @@ class SurveyPage(AbstractForm):
                 response = SurveyResponse.objects.create(
                     page=self,
                     form_data=answers,
-                    user=None if anonymous else user,
+                    user=user if linked else None,
                     anonymous=anonymous,
-                    contact_email="" if anonymous else (data.get("ehl_email") or ""),
+                    contact_email=email,
                     consent=ConsentStatement.current(ConsentStatement.Purpose.SURVEY),
                     stakeholder_group=self.stakeholder_group,
                     place=self.place,

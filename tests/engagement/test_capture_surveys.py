@@ -109,6 +109,13 @@ def test_submissions_are_rate_limited_per_client(client, survey, settings):
     assert SurveyResponse.objects.count() == 30
 
 
+def test_a_guest_who_leaves_an_email_is_kept_for_contact_but_linked_to_no_account(client, survey):
+    client.post(survey.url, _answers(ehl_email="guest@example.org"))
+    stored = SurveyResponse.objects.get()
+    assert stored.user is None and not stored.anonymous
+    assert stored.contact_email == "guest@example.org"
+
+
 def test_leads_see_results_and_export_answers_without_contact_details(client, survey, lead):
     client.post(survey.url, _answers(ehl_email="someone@example.org"))
     client.force_login(lead)
