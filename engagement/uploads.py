@@ -11,6 +11,8 @@ untrusted zip. See docs/security.md.
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import re
 
 from django import forms
@@ -55,6 +57,25 @@ class PrivateFileStorage(FileSystemStorage):
 
 class UploadError(ValueError):
     """An upload refused before use; the message is written for the person who sent it."""
+
+
+def read_csv_table(data: bytes) -> tuple[list[str], list[dict]]:
+    """An uploaded CSV as (header, rows), the header trimmed and lower-cased; ``UploadError``
+    with a plain message when it is not UTF-8 or cannot be read as CSV at all (an unclosed
+    quote, a cell over the csv module's size limit)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UploadError("The file must be a CSV saved as UTF-8.") from None
+    reader = csv.DictReader(io.StringIO(text))
+    try:
+        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        reader.fieldnames = header
+        return header, list(reader)
+    except csv.Error as error:
+        raise UploadError(
+            f"The file cannot be read as CSV (line {reader.line_num}): {error}."
+        ) from None
 
 
 def size_text(size: int) -> str:

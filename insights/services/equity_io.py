@@ -7,8 +7,6 @@ an outcome column, to a fitted model's odds ratios) straight away: client rows a
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from engagement.models import Place
+from engagement.uploads import UploadError, read_csv_table
 
 from ..models import CensusReference, ClientExtract
 from .equity import DIMENSIONS
@@ -53,20 +52,11 @@ def _reader(data: bytes) -> tuple[list[str], list[dict]]:
     if len(data) > MAX_BYTES:
         raise EquityUploadError(["The file is larger than 5 MB."])
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise EquityUploadError(["The file must be a CSV saved as UTF-8."]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:  # csv.Error: a cell over the csv module's size limit (an unclosed quote, say)
-        header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-        if not header:
-            raise EquityUploadError(["The file is empty: it needs a header row."])
-        reader.fieldnames = header
-        rows = list(reader)
-    except csv.Error as error:
-        raise EquityUploadError(
-            [f"The file cannot be read as CSV (line {reader.line_num}): {error}."]
-        ) from None
+        header, rows = read_csv_table(data)
+    except UploadError as error:
+        raise EquityUploadError([str(error)]) from None
+    if not header:
+        raise EquityUploadError(["The file is empty: it needs a header row."])
     if not rows:
         raise EquityUploadError(["The file has a header row but no data rows."])
     return header, rows

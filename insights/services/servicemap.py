@@ -15,6 +15,7 @@ from django.db.models import Prefetch
 from django.utils.text import slugify
 
 from engagement.models import Cohort, Place
+from engagement.uploads import UploadError, read_csv_table
 
 from ..models import Programme
 
@@ -232,18 +233,9 @@ def parse_csv(data: bytes) -> list[ProgrammeRow]:
     """Rows of a programmes CSV, every problem named by row and column; raises
     ServiceMapImportError if there is any problem, so nothing partial is ever imported."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ServiceMapImportError(["The file must be a CSV saved as UTF-8."]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    try:  # csv.Error: a cell over the csv module's size limit (an unclosed quote, say)
-        header = [(name or "").strip().lower() for name in reader.fieldnames or []]
-        reader.fieldnames = header
-        records = list(reader)
-    except csv.Error as error:
-        raise ServiceMapImportError(
-            [f"The file cannot be read as CSV (line {reader.line_num}): {error}."]
-        ) from None
+        header, records = read_csv_table(data)
+    except UploadError as error:
+        raise ServiceMapImportError([str(error)]) from None
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise ServiceMapImportError(
