@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 from tests.benchmarks.docs_writer import machine, write_section  # noqa: E402
 from tests.benchmarks.load_focus_groups import SEED as SESSIONS_SEED  # noqa: E402
-from tests.benchmarks.load_focus_groups import percentile  # noqa: E402
+from tests.benchmarks.load_focus_groups import percentile, server_env  # noqa: E402
 
 ADMIN_URL = os.environ.get(
     "BENCH_POSTGRES_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
@@ -54,26 +54,15 @@ LEAD = ("lead@example.org", "ehl-demo-password")
 
 
 def _env() -> dict:
-    env = dict(os.environ)
-    env.update(
-        DJANGO_SETTINGS_MODULE="ehl.settings.production",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
-        DATABASE_CONN_MAX_AGE="60",
-        SECURE_SSL_REDIRECT="false",
-        EHL_REQUIRE_MFA_FOR_STAFF="false",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+    return server_env(
+        DB_NAME,
         TASK_BACKEND="rq",
         REDIS_URL=REDIS_URL,
         CACHE_URL="redis",
         # One proxy in front (as in production): each simulated person's address comes from
         # X-Forwarded-For, so rate limits count per person, not for the whole load generator.
         EHL_TRUSTED_PROXY_COUNT="1",
-        LOG_LEVEL="WARNING",
     )
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    return env
 
 
 def _manage(*args: str, env: dict | None = None) -> str:
