@@ -111,13 +111,17 @@ def focus_group_signup(request, public_id):
             request, "engagement/focus_groups/closed.html", {"focus_group": focus_group}, status=410
         )
     form = SignUpForm(request.POST or None, focus_group=focus_group, user=user)
+    status = 200
     if request.method == "POST":
+        status = 400
         if rate_limited(
             request, "signup", limit=settings.EHL_SIGNUP_RATE_LIMIT, window_seconds=600
         ):
+            # The form comes back filled in, so the person can try again without retyping.
             form.add_error(
                 None, "Too many sign-ups from this connection. Wait a few minutes and try again."
             )
+            status = 429
         elif form.is_valid():
             data = form.cleaned_data
             sign_up = SignUp(
@@ -144,7 +148,7 @@ def focus_group_signup(request, public_id):
         request,
         "engagement/focus_groups/signup.html",
         {"focus_group": focus_group, "form": form},
-        status=400 if request.method == "POST" else 200,
+        status=status,
     )
 
 

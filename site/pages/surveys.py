@@ -165,6 +165,7 @@ class SurveyPage(AbstractForm):
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
             form = self.get_form(request.POST, page=self, user=request.user)
+            status = 200
             if rate_limited(request, "survey", limit=SUBMISSIONS_PER_HOUR, window_seconds=3600):
                 form.is_valid()
                 form.add_error(
@@ -172,6 +173,9 @@ class SurveyPage(AbstractForm):
                     "We have received a lot of answers from this connection. "
                     "Wait an hour and try again; your answers are still in the form.",
                 )
+                # 429 tells clients and monitoring what happened; the page still carries the
+                # form with every answer, so nothing typed is lost.
+                status = 429
             elif form.data.get("website"):
                 # Looks like a bot: say thank you and store nothing.
                 return self.render_landing_page(request, None, *args, **kwargs)
@@ -180,7 +184,7 @@ class SurveyPage(AbstractForm):
                 return self.render_landing_page(request, response, *args, **kwargs)
             context = self.get_context(request)
             context["form"] = form
-            return render(request, self.get_template(request), context)
+            return render(request, self.get_template(request), context, status=status)
         return super().serve(request, *args, **kwargs)
 
     def process_form_submission(self, form, user=None):

@@ -118,8 +118,11 @@ def test_survey_answers_are_limited_per_client_and_other_clients_are_not_affecte
 
     for _ in range(30):
         answer("203.0.113.5")
-    html = answer("203.0.113.5").content.decode()
+    limited = answer("203.0.113.5")
+    html = limited.content.decode()
+    assert limited.status_code == 429
     assert "Wait an hour and try again" in html
+    assert "Flexible hours" in html  # the answer is still in the form
     assert SurveyResponse.objects.count() == 30
     assert "Thank you" in answer("203.0.113.6").content.decode()
     assert SurveyResponse.objects.count() == 31
@@ -141,7 +144,9 @@ def test_guest_sign_ups_to_a_session_are_limited_per_client(client, focus_group,
         )
     assert Registration.objects.count() == 3
     html = response.content.decode()
+    assert response.status_code == 429
     assert "Too many sign-ups from this connection" in html
+    assert 'value="Guest 3"' in html  # what they typed comes back
     assert "guest3@example.org" not in Registration.objects.values_list("email", flat=True)
 
 
