@@ -36,9 +36,13 @@ urlpatterns: list = [
     path("decisions/options/add/", options.option_edit, name="option_add"),
     path("decisions/options/<slug:key>/", options.option, name="option"),
     path("decisions/options/<slug:key>/edit/", options.option_edit, name="option_edit"),
+    path("decisions/options/<slug:key>/delete/", options.option_delete, name="option_delete"),
     path("decisions/criteria/", options.criterion_list, name="criteria"),
     path("decisions/criteria/add/", options.criterion_edit, name="criterion_add"),
     path("decisions/criteria/<slug:key>/edit/", options.criterion_edit, name="criterion_edit"),
+    path(
+        "decisions/criteria/<slug:key>/delete/", options.criterion_delete, name="criterion_delete"
+    ),
     path("decisions/appraisals/<int:pk>/", appraisal.appraisal, name="appraisal"),
     path(
         "decisions/appraisals/<int:pk>/weights/",

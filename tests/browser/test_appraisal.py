@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from engagement.roles import Role
-from insights.models import AppraisalScore, AppraisalVersion
+from insights.models import AppraisalScore, AppraisalVersion, Option
 from tests.factories import UserFactory
 
 from .conftest import assert_accessible
@@ -66,3 +66,17 @@ def test_a_lead_scores_options_and_saves_a_version(page):
     assert "Weighted ranking" in report and "Weight by weight" in report
     assert "Large cohort." in report
     assert_accessible(page)
+
+    # An option the appraisal uses cannot be deleted; one nobody uses can, after a confirmation.
+    page.goto("/work/decisions/options/prep-over-50s/")
+    page.get_by_role("link", name="Delete this option").click()
+    assert "cannot be deleted yet" in page.locator("h1").inner_text()
+    assert page.get_by_role("link", name="Redesign 2026").is_visible()
+    assert_accessible(page)
+    page.goto("/work/decisions/options/prev-benefit-revert/")
+    page.get_by_role("link", name="Delete this option").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Delete option").click()
+    page.wait_for_url("**/work/decisions/options/")
+    assert "deleted" in page.locator("main").inner_text()
+    assert not Option.objects.filter(key="prev-benefit-revert").exists()

@@ -1,11 +1,12 @@
-"""Options and criteria pages, evidence on scores, stakeholder support counts, and the
-weight-by-weight breakdown."""
+"""Options and criteria pages (adding, changing, deleting), evidence on scores, stakeholder
+support counts, and the weight-by-weight breakdown."""
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
+from engagement.models import AuditEvent
 from insights.models import AppraisalVersion, Criterion, Option
 from insights.services import appraisal_data
 
@@ -36,6 +37,8 @@ def edit_urls():
         reverse("insights:option_edit", args=[option.key]),
         reverse("insights:criterion_add"),
         reverse("insights:criterion_edit", args=[criterion.key]),
+        reverse("insights:option_delete", args=[option.key]),
+        reverse("insights:criterion_delete", args=[criterion.key]),
     ]
     return view, manage
 
@@ -116,6 +119,46 @@ def test_lead_adds_and_edits_a_criterion(client, decisions, lead):
     support.refresh_from_db()
     # Editing keeps it computed.
     assert support.default_weight == 3 and support.source == Criterion.Source.STAKEHOLDER_SUPPORT
+
+
+def test_lead_deletes_an_option_and_a_criterion_no_appraisal_uses(client, decisions, lead):
+    option = Option.objects.get(key="prep-over-50s")
+    criterion = Criterion.objects.create(key="fit-with-plans", name="Fit with local plans")
+    client.force_login(lead)
+    option_url = reverse("insights:option_delete", args=[option.key])
+    page = client.get(option_url)
+    assert page.status_code == 200 and "No appraisal uses this option" in page.content.decode()
+    assert Option.objects.filter(pk=option.pk).exists()  # asking is not deleting
+    response = client.post(option_url)
+    assert response["Location"] == reverse("insights:options")
+    assert not Option.objects.filter(key="prep-over-50s").exists()
+    response = client.post(reverse("insights:criterion_delete", args=[criterion.key]))
+    assert response["Location"] == reverse("insights:criteria")
+    assert not Criterion.objects.filter(key="fit-with-plans").exists()
+    events = AuditEvent.objects.filter(actor=lead, action__startswith="decisions.").order_by("pk")
+    assert [(e.action, e.detail["key"]) for e in events] == [
+        ("decisions.option_deleted", "prep-over-50s"),
+        ("decisions.criterion_deleted", "fit-with-plans"),
+    ]
+    assert client.post(option_url).status_code == 404  # a second click finds nothing to delete
+
+
+def test_an_option_or_criterion_an_appraisal_uses_is_kept(client, appraisal, lead):
+    client.force_login(lead)
+    option = Option.objects.get(key="prep-over-50s")
+    criterion = Criterion.objects.get(key="feasibility")
+    for url in (
+        reverse("insights:option_delete", args=[option.key]),
+        reverse("insights:criterion_delete", args=[criterion.key]),
+    ):
+        page = client.get(url).content.decode()
+        assert "cannot be deleted yet" in page and "Test appraisal" in page
+        assert reverse("insights:appraisal", args=[appraisal.pk]) in page
+        assert 'type="submit"' not in page
+        assert client.post(url).status_code == 409
+    assert Option.objects.filter(pk=option.pk).exists()
+    assert Criterion.objects.filter(pk=criterion.pk).exists()
+    assert not AuditEvent.objects.filter(action__endswith="_deleted").exists()
 
 
 @override_settings(EHL_SMALL_NUMBER_THRESHOLD=5)
