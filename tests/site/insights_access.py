@@ -67,8 +67,10 @@ INSIGHTS_ACCESS = {
     "insights:appraisal_score": ("lead-only", None),
     "insights:option_add": ("lead-only", None),
     "insights:option_edit": ("lead-only", None),
+    "insights:option_delete": ("lead-only", None),
     "insights:criterion_add": ("lead-only", None),
     "insights:criterion_edit": ("lead-only", None),
+    "insights:criterion_delete": ("lead-only", None),
     "insights:equity_census_upload": ("lead-only", None),
     "insights:equity_extract_upload": ("lead-only", None),
 }
@@ -196,6 +198,8 @@ def insights_args(objects: dict) -> dict:
         "insights:appraisal_version": [appraisal, objects["appraisal_version"].number],
         "insights:option": [objects["option"].key],
         "insights:option_edit": [objects["option"].key],
+        "insights:option_delete": [objects["option"].key],
         "insights:criterion_edit": [objects["criterion"].key],
+        "insights:criterion_delete": [objects["criterion"].key],
         "insights:report_export": ["csv"],
     }
