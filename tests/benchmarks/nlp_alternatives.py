@@ -250,6 +250,11 @@ def cross_validate(fit_predict: FitPredict, texts, labels, vectors, seed: int):
     return report.micro_f1, report.macro_f1, (time.perf_counter() - started) / 5
 
 
+def delta(value: float) -> str:
+    """A signed difference to three places, without a "-0.000" for a rounding of nothing."""
+    return f"{value:+.3f}".replace("-0.000", "+0.000")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
@@ -277,8 +282,8 @@ def main() -> int:
         ]
         for name, micro, macro, seconds, per_seed in table:
             lines.append(
-                f"| {name} | {micro:.3f} | {micro - base_micro:+.3f} | {macro:.3f} | "
-                f"{macro - base_macro:+.3f} | {', '.join(f'{m:.3f}' for m in per_seed)} | "
+                f"| {name} | {micro:.3f} | {delta(micro - base_micro)} | {macro:.3f} | "
+                f"{delta(macro - base_macro)} | {', '.join(f'{m:.3f}' for m in per_seed)} | "
                 f"{seconds:.1f} |"
             )
         lines.append("")
