@@ -43,6 +43,23 @@ def terminate_own_connection() -> None:
         other.execute("SELECT pg_terminate_backend(%s)", [pid])
 
 
+def code_rows() -> set[tuple]:
+    """Every code as (segment, theme, origin, score, status): what a coding run leaves behind."""
+    from insights.models import Code
+
+    return set(Code.objects.values_list("segment_id", "theme_id", "origin", "score", "status"))
+
+
+def run_coding(user, capture):
+    """Start a coding run over every segment, run its task at commit, and return the run."""
+    from insights.services import coding
+
+    with capture(execute=True):
+        run = coding.coding_run_start(user=user, segment_filter={})
+    run.refresh_from_db()
+    return run
+
+
 def roundtable_with_notes(texts: list[str]):
     """A roundtable table with one note per text (each note becomes one or more segments)."""
     from engagement.models import RoundtableNote

@@ -18,7 +18,7 @@ from insights.services import coding
 from insights.tasks.runs import DATABASE_LOST
 from tests.insights.review_support import make_codebook, make_segments
 
-from .support import fail_on_call, terminate_own_connection
+from .support import code_rows, fail_on_call, run_coding, terminate_own_connection
 
 LOST = [
     OperationalError("server closed the connection unexpectedly"),
@@ -99,17 +99,6 @@ def test_on_postgresql_a_connection_cut_mid_sign_up_rolls_back_and_the_retry_wor
     assert Registration.objects.get().email == "jo@example.org"
 
 
-def _codes():
-    return set(Code.objects.values_list("segment_id", "theme_id", "origin", "score", "status"))
-
-
-def _run(user, capture) -> CodingRun:
-    with capture(execute=True):
-        run = coding.coding_run_start(user=user, segment_filter={})
-    run.refresh_from_db()
-    return run
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize("error", LOST, ids=lambda e: type(e).__name__)
 def test_a_coding_run_that_loses_the_database_keeps_only_whole_batches_and_says_so(
@@ -123,7 +112,7 @@ def test_a_coding_run_that_loses_the_database_keeps_only_whole_batches_and_says_
         CodeEvent.objects, "bulk_create", fail_on_call(2, error, CodeEvent.objects.bulk_create)
     )
 
-    failed = _run(lead, django_capture_on_commit_callbacks)
+    failed = run_coding(lead, django_capture_on_commit_callbacks)
 
     assert failed.status == CodingRun.Status.FAILED
     assert failed.error == DATABASE_LOST
@@ -138,16 +127,16 @@ def test_a_coding_run_that_loses_the_database_keeps_only_whole_batches_and_says_
     assert "Failed" in page and "connection to the database was lost" in page
 
     monkeypatch.undo()
-    retried = _run(lead, django_capture_on_commit_callbacks)
+    retried = run_coding(lead, django_capture_on_commit_callbacks)
     assert retried.status == CodingRun.Status.DONE
-    after_retry = _codes()
+    after_retry = code_rows()
     assert {segment_id for segment_id, *_ in after_retry} == {s.pk for s in segments}
     assert CodeEvent.objects.filter(action="suggested").count() == Code.objects.count()
 
     # The interrupted run and its retry leave exactly what one clean run would.
     Code.objects.all().delete()
-    assert _run(lead, django_capture_on_commit_callbacks).status == CodingRun.Status.DONE
-    assert _codes() == after_retry
+    assert run_coding(lead, django_capture_on_commit_callbacks).status == CodingRun.Status.DONE
+    assert code_rows() == after_retry
 
 
 @pytest.mark.django_db

@@ -19,25 +19,21 @@ from insights.tasks.runs import MAX_ATTEMPTS, STALE_AFTER, recover_stale_runs
 from insights.tasks.segments import build_segments
 from tests.insights.review_support import make_codebook, make_segments
 
-from .support import NOTES, WorkerKilled, fail_on_call, roundtable_with_notes
+from .support import (
+    NOTES,
+    WorkerKilled,
+    code_rows,
+    fail_on_call,
+    roundtable_with_notes,
+    run_coding,
+)
 
 LATER = STALE_AFTER["coding"] + timedelta(minutes=1)
-
-
-def _codes():
-    return set(Code.objects.values_list("segment_id", "theme_id", "origin", "score", "status"))
 
 
 def _one_history_entry_per_code():
     counts = CodeEvent.objects.filter(action="suggested").values("code").annotate(n=Count("id"))
     return {row["n"] for row in counts} == {1} and len(counts) == Code.objects.count()
-
-
-def _start(user, capture) -> CodingRun:
-    with capture(execute=True):
-        run = coding.coding_run_start(user=user, segment_filter={})
-    run.refresh_from_db()
-    return run
 
 
 def _recover(capture, now):
@@ -49,15 +45,15 @@ def _recover(capture, now):
 def test_a_coding_job_delivered_twice_codes_once(lead, django_capture_on_commit_callbacks):
     make_codebook()
     make_segments(9)
-    run = _start(lead, django_capture_on_commit_callbacks)
-    codes, events = _codes(), CodeEvent.objects.count()
+    run = run_coding(lead, django_capture_on_commit_callbacks)
+    codes, events = code_rows(), CodeEvent.objects.count()
 
     second_copy = code_segments.enqueue(run_id=run.pk)
 
     assert second_copy.return_value == 0
     run.refresh_from_db()
     assert (run.status, run.attempts) == (CodingRun.Status.DONE, 1)
-    assert _codes() == codes and CodeEvent.objects.count() == events
+    assert code_rows() == codes and CodeEvent.objects.count() == events
 
 
 @pytest.mark.django_db
@@ -70,7 +66,7 @@ def test_a_coding_run_whose_worker_was_killed_is_requeued_and_ends_as_one_clean_
     real_write = coding._write_batch
     monkeypatch.setattr(coding, "_write_batch", fail_on_call(2, WorkerKilled(), real_write))
 
-    run = _start(lead, django_capture_on_commit_callbacks)
+    run = run_coding(lead, django_capture_on_commit_callbacks)
     # Killed during its second batch: the first batch is kept, the run still says "running".
     assert (run.status, run.attempts, run.done) == (CodingRun.Status.RUNNING, 1, 3)
     assert set(Code.objects.values_list("segment_id", flat=True)) <= {s.pk for s in segments[:3]}
@@ -83,13 +79,13 @@ def test_a_coding_run_whose_worker_was_killed_is_requeued_and_ends_as_one_clean_
     assert recovery.requeued == {"coding": [run.pk]} and recovery.failed == {}
     run.refresh_from_db()
     assert (run.status, run.attempts, run.done) == (CodingRun.Status.DONE, 2, 9)
-    recovered = _codes()
+    recovered = code_rows()
     assert {segment_id for segment_id, *_ in recovered} == {s.pk for s in segments}
     assert _one_history_entry_per_code()
 
     Code.objects.all().delete()
-    assert _start(lead, django_capture_on_commit_callbacks).status == CodingRun.Status.DONE
-    assert _codes() == recovered
+    assert run_coding(lead, django_capture_on_commit_callbacks).status == CodingRun.Status.DONE
+    assert code_rows() == recovered
 
 
 @pytest.mark.django_db
@@ -103,7 +99,7 @@ def test_a_run_that_keeps_losing_its_worker_is_marked_failed_with_a_reason_peopl
         raise WorkerKilled
 
     monkeypatch.setattr(coding, "_write_batch", killed)
-    run = _start(lead, django_capture_on_commit_callbacks)
+    run = run_coding(lead, django_capture_on_commit_callbacks)
     later = timezone.now()
     for _ in range(MAX_ATTEMPTS - 1):
         later += LATER

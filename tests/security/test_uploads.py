@@ -18,6 +18,7 @@ from engagement.services.claims import claim_submit
 from engagement.services.registrations import RegistrationError
 from engagement.uploads import UploadError, check_text_upload, stored_name
 from nlp.text.transcripts import TranscriptError, parse_transcript
+from tests.archives import zip_bytes
 from tests.factories import FocusGroupFactory, partner_of
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -32,14 +33,6 @@ def _png() -> bytes:
 
 
 PNG = _png()
-
-
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 def _document(body: str, prolog: str = "") -> str:
@@ -61,7 +54,7 @@ def _refusal(data: bytes) -> str:
 def test_entities_in_utf16_xml_are_refused_although_no_ascii_bytes_show_them():
     xml = _document("&e;", '<!DOCTYPE d [<!ENTITY e "Jane Smith: smuggled">]>')
     assert b"<!ENTITY" not in xml.encode("utf-16")
-    message = _refusal(_zip({"word/document.xml": xml.encode("utf-16")}))
+    message = _refusal(zip_bytes({"word/document.xml": xml.encode("utf-16")}))
     assert "DTD or entities" in message
 
 
@@ -70,19 +63,19 @@ def test_a_billion_laughs_document_is_refused():
         f'<!ENTITY a{n} "{f"&a{n - 1};" * 10}">' for n in range(1, 10)
     )
     xml = _document("Jane: &a9;", f"<!DOCTYPE d [{entities}]>").replace("UTF-16", "UTF-8")
-    assert "DTD or entities" in _refusal(_zip({"word/document.xml": xml.encode()}))
+    assert "DTD or entities" in _refusal(zip_bytes({"word/document.xml": xml.encode()}))
 
 
 def test_an_external_dtd_after_a_long_comment_is_refused():
     prolog = "<!--" + "x" * 10_000 + '--><!DOCTYPE d SYSTEM "http://attacker.example/x.dtd">'
     xml = _document("Jane: hello", prolog).replace("UTF-16", "UTF-8")
-    assert "DTD or entities" in _refusal(_zip({"word/document.xml": xml.encode()}))
+    assert "DTD or entities" in _refusal(zip_bytes({"word/document.xml": xml.encode()}))
 
 
 def test_a_zip_bomb_spread_over_many_members_is_refused_by_total_size():
     members = {f"word/media/{n}.bin": b"\0" * (9 * 1024 * 1024) for n in range(6)}
     members["word/document.xml"] = _document("Jane: hi").encode("utf-16")
-    bomb = _zip(members)
+    bomb = zip_bytes(members)
     assert len(bomb) < 1_000_000
     assert "unpack to more than" in _refusal(bomb)
 
@@ -92,7 +85,7 @@ def test_a_member_whose_header_understates_its_size_is_not_inflated_past_the_cap
 
     monkeypatch.setattr(docx, "MAX_UNCOMPRESSED", 64 * 1024)
     monkeypatch.setattr(docx, "MAX_RATIO", 10**9)
-    real = _zip({"word/document.xml": b"<a>" + b"x" * (1024 * 1024) + b"</a>"})
+    real = zip_bytes({"word/document.xml": b"<a>" + b"x" * (1024 * 1024) + b"</a>"})
     # Rewrite the central directory's uncompressed size to claim 100 bytes.
     archive = zipfile.ZipFile(io.BytesIO(real))
     info = archive.getinfo("word/document.xml")
@@ -105,7 +98,7 @@ def test_a_member_whose_header_understates_its_size_is_not_inflated_past_the_cap
 
 
 def test_a_zip_named_vtt_is_read_by_its_content_and_a_text_file_named_docx_is_refused():
-    docx = _zip({"word/document.xml": _document("Jane Smith: hello there").encode("utf-16")})
+    docx = zip_bytes({"word/document.xml": _document("Jane Smith: hello there").encode("utf-16")})
     transcript = parse_transcript(docx, "meeting.vtt")
     assert transcript.format == "docx" and "hello there" in transcript.turns[0].text
     with pytest.raises(TranscriptError, match="not a valid zip"):

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 import pytest
 
 from nlp.text.transcripts import TranscriptError, parse_transcript
+from tests.archives import zip_bytes
 
 
 def _error(data: bytes, filename: str = "x.txt", **kwargs) -> TranscriptError:
@@ -74,37 +72,29 @@ def test_not_a_zip_named_docx():
     assert "not a valid zip" in str(_error(b"Jane Smith: hi", "x.docx"))
 
 
-def test_corrupt_zip():
+def test_corruptzip_bytes():
     assert "not a valid zip" in str(_error(b"PK\x03\x04garbage" * 10, "x.docx"))
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
-
-
 def test_docx_without_document_xml():
-    assert "word/document.xml" in str(_error(_zip({"hello.txt": b"hi"}), "x.docx"))
+    assert "word/document.xml" in str(_error(zip_bytes({"hello.txt": b"hi"}), "x.docx"))
 
 
 def test_docx_zip_bomb_is_refused_before_inflating():
-    bomb = _zip({"word/document.xml": b"<" + b"a" * (60 * 1024 * 1024)})
+    bomb = zip_bytes({"word/document.xml": b"<" + b"a" * (60 * 1024 * 1024)})
     assert len(bomb) < 200_000
     assert "unpack to more than" in str(_error(bomb, "x.docx"))
 
 
 def test_docx_suspicious_ratio_is_refused():
-    bomb = _zip({"word/document.xml": b" " * (5 * 1024 * 1024)})
+    bomb = zip_bytes({"word/document.xml": b" " * (5 * 1024 * 1024)})
     assert "zip bomb" in str(_error(bomb, "x.docx"))
 
 
 def test_docx_too_many_members():
     members = {f"junk/{n}.txt": b"" for n in range(2001)}
     members["word/document.xml"] = b"<w:document/>"
-    assert "parts" in str(_error(_zip(members), "x.docx"))
+    assert "parts" in str(_error(zip_bytes(members), "x.docx"))
 
 
 def test_docx_with_entities_is_refused():
@@ -113,11 +103,13 @@ def test_docx_with_entities_is_refused():
         b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         b"<w:body><w:p><w:r><w:t>&e;</w:t></w:r></w:p></w:body></w:document>"
     )
-    assert "DTD or entities" in str(_error(_zip({"word/document.xml": xml}), "x.docx"))
+    assert "DTD or entities" in str(_error(zip_bytes({"word/document.xml": xml}), "x.docx"))
 
 
 def test_docx_with_broken_xml():
-    assert "not well-formed" in str(_error(_zip({"word/document.xml": b"<a><b></a>"}), "x.docx"))
+    assert "not well-formed" in str(
+        _error(zip_bytes({"word/document.xml": b"<a><b></a>"}), "x.docx")
+    )
 
 
 def test_deeply_nested_docx_xml_does_not_crash():
@@ -131,7 +123,7 @@ def test_deeply_nested_docx_xml_does_not_crash():
         + "</w:p><w:p><w:r><w:t>Bob Jones: hi</w:t></w:r></w:p></w:body></w:document>"
     ).encode()
     try:
-        transcript = parse_transcript(_zip({"word/document.xml": xml}), "x.docx")
+        transcript = parse_transcript(zip_bytes({"word/document.xml": xml}), "x.docx")
     except TranscriptError:
         return
     assert transcript.turns[0].text == "deep"
