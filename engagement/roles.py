@@ -28,6 +28,7 @@ _REFERENCE_MODELS = (
     "engagement.subregion",
     "engagement.cohort",
     "engagement.accessfeature",
+    "engagement.engagementround",
     "insights.corequestion",
 )
 

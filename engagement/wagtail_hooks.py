@@ -3,7 +3,7 @@
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import AccessFeature, Cohort, Organisation, Place, SubRegion
+from .models import AccessFeature, Cohort, EngagementRound, Organisation, Place, SubRegion
 
 
 class PlaceViewSet(SnippetViewSet):
@@ -34,6 +34,13 @@ class AccessFeatureViewSet(SnippetViewSet):
     list_display = ["name", "key"]
 
 
+class EngagementRoundViewSet(SnippetViewSet):
+    model = EngagementRound
+    icon = "date"
+    menu_label = "Engagement rounds"
+    list_display = ["number", "name", "starts_on", "ends_on"]
+
+
 class OrganisationViewSet(SnippetViewSet):
     model = Organisation
     icon = "home"
@@ -51,6 +58,7 @@ class ReferenceDataGroup(SnippetViewSetGroup):
         SubRegionViewSet,
         CohortViewSet,
         AccessFeatureViewSet,
+        EngagementRoundViewSet,
         OrganisationViewSet,
     )
 

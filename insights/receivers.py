@@ -6,14 +6,16 @@ one background task. Subject-access exports and erasures reach the segments thro
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from engagement.evidence import consent_withdrawn, evidence_captured
+from engagement.models import EngagementRound
 from engagement.signals import personal_data_erased, personal_data_requested
 
 from .models import Segment
-from .services.segments import build_requested, segments_withdraw
+from .services.segments import build_requested, segments_assign_rounds, segments_withdraw
 from .services.sources import source_key
 
 # Sent (after the commit) when segments have left analysis: withdrawal or erasure.
@@ -33,6 +35,14 @@ def _build(sender, instance, **kwargs):
 def _withdraw(sender, instance, person_key=None, **kwargs):
     if segments_withdraw(*source_key(instance), person_key=person_key):
         _announce_withdrawn()
+
+
+@receiver(post_save, sender=EngagementRound, dispatch_uid="insights_rounds_saved")
+@receiver(post_delete, sender=EngagementRound, dispatch_uid="insights_rounds_deleted")
+def _rounds_changed(sender, **kwargs):
+    """A round's dates decide which segments belong to it: re-stamp them when the calendar
+    changes (one UPDATE, so no task is needed)."""
+    segments_assign_rounds()
 
 
 def _segments_of(records, person_keys):

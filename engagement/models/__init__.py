@@ -9,6 +9,7 @@ from .organisations import Membership, Organisation
 from .outbox import TaskOutbox
 from .places import AccessFeature, Cohort, Place, SubRegion
 from .registrations import Registration
+from .rounds import EngagementRound
 from .roundtables import (
     RoundtableEvent,
     RoundtableNote,
@@ -28,6 +29,7 @@ __all__ = [
     "ConversationLog",
     "CostClaim",
     "EmployerEngagement",
+    "EngagementRound",
     "FocusGroup",
     "HealthCondition",
     "Membership",

@@ -73,12 +73,14 @@ def _check_open(focus_group: FocusGroup, now) -> None:
 
 
 def registration_create(
-    *, focus_group: FocusGroup, sign_up: SignUp, now=None
+    *, focus_group: FocusGroup, sign_up: SignUp, now=None, notify: bool = True
 ) -> tuple[Registration, bool]:
     """Sign someone up: a confirmed place if one is free, otherwise the waiting list.
 
     Returns the registration and whether it is new. Signing up twice (a double-clicked button,
-    or the same email again) returns the existing registration instead of a second one."""
+    or the same email again) returns the existing registration instead of a second one.
+    `notify=False` records a sign-up without emailing the person, for sign-ups taken in the
+    past (a paper sheet typed up afterwards, or the demo programme's history)."""
     now = now or timezone.now()
     email = sign_up.email.strip().lower()
     if not sign_up.consent_take_part:
@@ -154,7 +156,8 @@ def registration_create(
             raise
         return existing, False
     # Rendered after the session row's lock is released, so concurrent sign-ups wait less.
-    send_registration_email(registration, "confirmed" if confirmed else "waitlisted")
+    if notify:
+        send_registration_email(registration, "confirmed" if confirmed else "waitlisted")
     return registration, True
 
 

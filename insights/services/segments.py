@@ -221,6 +221,31 @@ def segments_withdraw(source_type: str, source_id: str, person_key: str | None =
     return segments.update(withdrawn_at=timezone.now())
 
 
+def segments_assign_rounds() -> int:
+    """Stamp every segment with the engagement round its day falls in, after the calendar of
+    rounds has changed. Roundtable notes and transcripts keep their series' own round number."""
+    from django.db.models import Case, PositiveSmallIntegerField, Value, When
+
+    from engagement.models import EngagementRound, Transcript
+
+    roundtable_transcripts = [
+        str(key)
+        for key in Transcript.objects.filter(roundtable_table__isnull=False).values_list(
+            "public_id", flat=True
+        )
+    ]
+    segments = Segment.objects.exclude(source_type=Segment.SourceType.ROUNDTABLE).exclude(
+        source_type=Segment.SourceType.TRANSCRIPT, source_id__in=roundtable_transcripts
+    )
+    whens = [
+        When(said_on__gte=r.starts_on, said_on__lte=r.ends_on, then=Value(r.number))
+        for r in EngagementRound.objects.all()
+    ]
+    number = Case(*whens, default=None, output_field=PositiveSmallIntegerField()) if whens else None
+    # updated_at moves too, so kept reports see that their round figures are out of date.
+    return segments.update(round_number=number, updated_at=timezone.now())
+
+
 def build_requested(source_type: str, source_id: str) -> SegmentBuild:
     """Record a build and queue it to run after the current transaction commits."""
     from ..tasks import build_segments

@@ -15,6 +15,7 @@ from engagement.models import (
     ConsentStatement,
     ConversationLog,
     EmployerEngagement,
+    EngagementRound,
     FocusGroup,
     Place,
     RoundtableTable,
@@ -58,8 +59,15 @@ class SourceBundle:
     source_removed: bool = False
 
 
+def listening_round(said_on: date) -> int | None:
+    """The engagement round a day belongs to. Roundtables number their own rounds (a series of
+    events), so only the other settings take their round from the calendar of rounds."""
+    return EngagementRound.number_on(said_on)
+
+
 def survey_texts(response: SurveyResponse) -> SourceBundle:
     said_on = response.submit_time.date()
+    round_number = listening_round(said_on)
     return SourceBundle(
         texts=[
             SourceText(
@@ -69,6 +77,7 @@ def survey_texts(response: SurveyResponse) -> SourceBundle:
                 stakeholder_group=response.stakeholder_group,
                 said_on=said_on,
                 place=response.place,
+                round_number=round_number,
                 consent=response.consent,
             )
             for name, answer in response.analysed_answers.items()
@@ -97,6 +106,7 @@ def roundtable_texts(table: RoundtableTable) -> SourceBundle:
 
 
 def conversation_texts(log: ConversationLog) -> SourceBundle:
+    round_number = listening_round(log.held_on)
     texts = [
         SourceText(
             part=name,
@@ -105,6 +115,7 @@ def conversation_texts(log: ConversationLog) -> SourceBundle:
             stakeholder_group=log.stakeholder_group,
             said_on=log.held_on,
             place=log.place,
+            round_number=round_number,
             consent=log.consent,
         )
         for name in ConversationLog.TEXT_FIELDS
@@ -128,6 +139,7 @@ def employer_texts(engagement: EmployerEngagement) -> SourceBundle:
                 stakeholder_group=StakeholderGroup.EMPLOYER,
                 said_on=engagement.held_on,
                 place=engagement.place or engagement.employer.place,
+                round_number=listening_round(engagement.held_on),
             )
         )
     # Employers are organisations, not people: their own name is not personal data, but the
@@ -139,7 +151,8 @@ def transcript_texts(transcript: Transcript) -> SourceBundle:
     source = transcript.attached_to
     if transcript.focus_group_id:
         group = transcript.focus_group
-        said_on, place, round_number = group.starts_at.date(), group.place, None
+        said_on, place = group.starts_at.date(), group.place
+        round_number = listening_round(said_on)
         default_group = {
             "residents": StakeholderGroup.RESIDENT,
             "employers": StakeholderGroup.EMPLOYER,
@@ -150,7 +163,8 @@ def transcript_texts(transcript: Transcript) -> SourceBundle:
         said_on, place, round_number = event.held_on, event.place, event.round_number
         default_group = StakeholderGroup.OTHER_SERVICE
     else:
-        said_on, place, round_number = source.held_on, source.place, None
+        said_on, place = source.held_on, source.place
+        round_number = listening_round(said_on)
         default_group = source.stakeholder_group
     texts = []
     for turn in transcript.turns:

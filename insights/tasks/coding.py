@@ -32,11 +32,16 @@ def code_segments(*, run_id: int) -> int:
 
 @task(queue_name="nlp")
 def train_suggester(*, model_id: int) -> int:
-    """Train one version of the learned suggester from people's decisions."""
+    """Train one version of the learned suggester from people's decisions.
+
+    A version that is already trained is left alone, so a copy of this job delivered twice (or
+    run once already by `load_demo_data`) does not train it again."""
     from ..models import SuggesterModel
-    from ..services.training import train_model, training_failed
+    from ..services.training import STATUS_TRAINING, train_model, training_failed
 
     model = SuggesterModel.objects.get(pk=model_id)
+    if (model.metrics or {}).get("status") != STATUS_TRAINING:
+        return model.n_train
     try:
         return train_model(model).n_train
     except Exception as error:

@@ -215,7 +215,9 @@ class SurveyPage(AbstractForm):
                     contact_email=email,
                     consent=ConsentStatement.current(ConsentStatement.Purpose.SURVEY),
                     stakeholder_group=self.stakeholder_group,
-                    place=self.place,
+                    # A survey for one Place answers for that Place; otherwise the Place the
+                    # respondent says they live in (nine areas: too coarse to identify anyone).
+                    place=self.place or data.get("ehl_place"),
                     analysed_answers=analysed,
                     submission_key=data.get("ehl_submission_key"),
                 )

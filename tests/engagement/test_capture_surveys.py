@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from engagement.models import SurveyDemographics, SurveyResponse
 from insights.models import Segment
-from tests.factories import UserFactory, make_survey_page
+from tests.factories import PlaceFactory, UserFactory, make_survey_page
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,24 @@ def test_an_anonymous_answer_is_stored_with_its_consent_and_becomes_redacted_seg
     assert "07700" not in text and "[PHONE]" in text
     assert all(segment.stakeholder_group == "resident" for segment in segments)
     assert {segment.person_key for segment in segments} == {str(stored.public_id)}
+
+
+def test_the_place_a_respondent_gives_reaches_their_segments(
+    client, survey, django_capture_on_commit_callbacks
+):
+    place = PlaceFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(survey.url, _answers(ehl_place=str(place.pk)))
+    assert SurveyResponse.objects.get().place == place
+    assert {segment.place for segment in Segment.objects.all()} == {place}
+
+
+def test_a_survey_for_one_place_answers_for_that_place(client, django_capture_on_commit_callbacks):
+    home, elsewhere = PlaceFactory(), PlaceFactory()
+    survey = make_survey_page(place=home, slug="local-survey", title="Local survey")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(survey.url, _answers(ehl_place=str(elsewhere.pk)))
+    assert {segment.place for segment in Segment.objects.all()} == {home}
 
 
 def test_a_signed_in_resident_who_does_not_choose_anonymity_is_linked(client, survey):

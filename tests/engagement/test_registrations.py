@@ -47,6 +47,16 @@ def test_confirmation_email_has_plain_text_html_and_a_manage_link(focus_group):
     assert "confirm this is your email address" in message.body  # guests confirm their address
 
 
+def test_a_sign_up_recorded_after_the_fact_emails_nobody(focus_group):
+    registration, created = registration_create(
+        focus_group=focus_group,
+        sign_up=SignUp(name="Sam Paper", email="sam@example.org", consent_take_part=True),
+        notify=False,
+    )
+    assert created and registration.status == "confirmed"
+    assert mail.outbox == []
+
+
 def test_signed_in_people_do_not_need_to_confirm_their_email(focus_group):
     user = UserFactory(email="sam@example.org")
     registration = sign_up(focus_group, email="sam@example.org", user=user)

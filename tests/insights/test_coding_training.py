@@ -105,6 +105,26 @@ def test_a_lead_retrains_and_the_model_is_stored_with_its_figures(
     assert suggester.predict(["The bus never comes on a Sunday."]) == [["transport"]]
 
 
+def test_a_training_job_delivered_twice_trains_once(
+    themes, lead, monkeypatch, django_capture_on_commit_callbacks
+):
+    from insights.tasks.coding import train_suggester
+
+    person_codes(make_segments(120), themes, lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        model = retrain_request(user=lead)
+    model.refresh_from_db()
+    stored = model.artefact.name
+
+    def must_not_train(*args, **kwargs):
+        raise AssertionError("trained a second time")
+
+    monkeypatch.setattr(training, "train_model", must_not_train)
+    assert train_suggester.call(model_id=model.pk) == 120
+    model.refresh_from_db()
+    assert model.artefact.name == stored and model.metrics["status"] == "ready"
+
+
 def test_a_training_under_way_is_not_started_twice(themes, lead):
     person_codes(make_segments(120), themes, lead)
     first = retrain_request(user=lead)  # not committed: still "training"
