@@ -91,6 +91,13 @@ ROLE_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
+# Page permissions on the whole page tree (Wagtail grants these per page, not per model). The
+# administrator edits the site's pages; surveys and published reports are pages too.
+ROLE_PAGE_PERMISSIONS: dict[Role, list[str]] = {
+    Role.ADMIN: ["add", "change", "publish", "delete", "lock", "unlock", "bulk_delete"],
+}
+
+
 def group_name(role: Role) -> str:
     return str(role.label)
 
@@ -125,6 +132,25 @@ def sync_role_groups(sender=None, apps=global_apps, using: str = "default", **kw
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)
+    _sync_page_permissions(using)
+
+
+def _sync_page_permissions(using: str) -> None:
+    """Give each role its permissions on the root of the page tree, so they reach every page."""
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission, Page
+
+    root = Page.get_first_root_node()
+    if root is None:  # the page tree is built by a later migration
+        return
+    for role, types in ROLE_PAGE_PERMISSIONS.items():
+        group = Group.objects.using(using).get(name=group_name(role))
+        for permission in Permission.objects.using(using).filter(
+            content_type__app_label="wagtailcore", codename__in=[f"{t}_page" for t in types]
+        ):
+            GroupPagePermission.objects.using(using).get_or_create(
+                group=group, page=root, permission=permission
+            )
 
 
 def user_roles(user) -> set[Role]:

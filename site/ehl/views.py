@@ -6,10 +6,9 @@ import time
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -21,7 +20,8 @@ from insights.models import CoreQuestion, Theme
 @login_required
 def dashboard(request):
     if not can_use_work_area(request.user):
-        raise PermissionDenied
+        # Residents sign in to see their own sign-ups and data; the work area is for staff.
+        return redirect("account_overview")
     roles = user_roles(request.user)
     organisations = organisations_for(request.user).select_related("place")
     context = {

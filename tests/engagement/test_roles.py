@@ -41,3 +41,18 @@ def test_changing_roles_is_audited_without_personal_data():
     assert events.filter(detail__change="add", detail__roles=["VCFSE partner"]).exists()
     for event in events:
         assert person.email not in str(event.detail)
+
+
+def test_administrators_can_edit_every_page_of_the_site_and_others_cannot(client):
+    from pages.models import HomePage
+
+    home = HomePage.objects.first()
+    admin = UserFactory(roles=[Role.ADMIN])
+    assert home.permissions_for_user(admin).can_edit()
+    assert home.permissions_for_user(admin).can_publish()
+    assert home.permissions_for_user(admin).can_add_subpage()
+    lead = UserFactory(roles=[Role.LEAD])
+    assert not home.permissions_for_user(lead).can_edit()
+
+    client.force_login(admin)
+    assert client.get(f"/admin/pages/{home.pk}/edit/").status_code == 200
