@@ -26,7 +26,8 @@ SUBJECTS = {
 
 
 def site_url() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    """The address people reach the site at (`EHL_SITE_URL`), for links in emails."""
+    return settings.EHL_SITE_URL.rstrip("/")
 
 
 def send_registration_email(registration, kind: str, **extra) -> None:

@@ -70,6 +70,27 @@ def test_session_page_and_calendar_file(client, focus_group):
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 
 
+def test_the_confirmation_email_and_page_say_the_same_about_confirming_the_address(
+    client, focus_group, settings
+):
+    from engagement.services.registrations import UNVERIFIED_HOLD
+
+    settings.EHL_SITE_URL = "https://insight.example.org"
+    response = client.post(
+        reverse("focus_groups:signup", args=[focus_group.public_id]), _form(focus_group)
+    )
+    days = UNVERIFIED_HOLD.days
+    page = client.get(response.url).content.decode()
+    body = mail.outbox[0].body
+    assert f"within {days} days" in page and f"within {days} days" in body
+    assert "we will give your place to someone else" in page
+    # The address on one line, never a template tag printed raw; links to the real host.
+    assert "Where: Community Hall, 1 Example Street, Liverpool, L1 1AA" in body
+    assert "{{" not in body and "{%" not in body
+    links = [word for word in body.split() if "://" in word]
+    assert links and all(link.startswith("https://insight.example.org/") for link in links)
+
+
 def test_drafts_are_not_public(client, consents):
     draft = FocusGroupFactory(status="draft")
     assert client.get(draft.get_absolute_url()).status_code == 404

@@ -12,6 +12,9 @@ if SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names this site answers to.")
+# Emails link to the site's public address: the first host it answers to, unless set.
+EHL_SITE_URL = env_str("EHL_SITE_URL", f"https://{ALLOWED_HOSTS[0].lstrip('.')}").rstrip("/")
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", EHL_SITE_URL)
 if not env_str("DATABASE_URL"):
     raise ImproperlyConfigured(
         "DATABASE_URL must point at the production database (PostgreSQL recommended)."

@@ -13,7 +13,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 ACCOUNT_RATE_LIMITS = False
-WAGTAILADMIN_BASE_URL = "http://testserver"
+EHL_SITE_URL = WAGTAILADMIN_BASE_URL = "http://testserver"
 # A Redis database of its own, so the RQ tests never touch a developer's queues.
 RQ_QUEUES = {
     "default": {"URL": "redis://127.0.0.1:6379/15", "DEFAULT_TIMEOUT": 60},
