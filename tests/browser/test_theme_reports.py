@@ -51,7 +51,7 @@ def test_a_lead_reads_a_report_and_publishes_it_for_partners(page):
 
     # A bad filter: explained, and what was typed is kept.
     page.get_by_label("From").fill("2026-05-01")
-    page.get_by_label("To").fill("2026-01-01")
+    page.get_by_role("textbox", name="To").fill("2026-01-01")
     page.get_by_role("button", name="Show report").click()
     assert "end date" in page.locator(".govuk-error-summary").inner_text()
     assert page.get_by_label("From").input_value() == "2026-05-01"
