@@ -80,12 +80,14 @@ def _manage(*args: str, env: dict | None = None) -> str:
 
 SEED_SCRIPT = """
 from engagement.models import FocusGroup
-from demo.loaders import load_evidence, load_organisations, load_people
+from demo.loaders import load_organisations, load_people
+from demo.programme.config import programme_config
+from demo.programme.evidence import survey_page
 from pages.surveys import SurveyPage
 from tests.benchmarks.report_speed import seed
 load_organisations()
 load_people()
-load_evidence()
+survey_page(programme_config()["surveys"]["residents"])
 seed({segments})
 ids = list(FocusGroup.objects.filter(status="published").values_list("public_id", flat=True)[:60])
 print("SIGNUP", FocusGroup.objects.get(title="Session 0").public_id)

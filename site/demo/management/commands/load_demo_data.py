@@ -1,4 +1,4 @@
-"""Load the fictional demo content so a newcomer sees a living site. Idempotent."""
+"""Load the fictional demo programme so a newcomer sees a living site. Safe to run again."""
 
 from django.conf import settings
 from django.core.management import call_command
@@ -6,17 +6,19 @@ from django.core.management.base import BaseCommand, CommandError
 
 from demo.loaders import (
     DEMO_PASSWORD,
-    load_coding_run,
-    load_evidence,
     load_organisations,
     load_pages,
     load_people,
     load_sessions,
 )
+from demo.programme import load_programme, quiet_audit_log
 
 
 class Command(BaseCommand):
-    help = "Load fictional organisations, people, pages and engagement records (idempotent)."
+    help = (
+        "Load the fictional 'Economies for Healthier Lives demo' programme: organisations, "
+        "people, pages, sessions, evidence, people's codes and decisions (safe to run again)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -25,18 +27,19 @@ class Command(BaseCommand):
             help="Load demo accounts even though DEBUG is off (never do this on a live site).",
         )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, verbosity=1, **options):
         if settings.SETTINGS_MODULE.endswith("production") and not allow_production:
             raise CommandError("Refusing to load demo accounts into a production site.")
         call_command("load_reference_data", verbosity=0)
-        report = (
-            load_pages()
-            .merge(load_organisations())
-            .merge(load_people())
-            .merge(load_sessions())
-            .merge(load_evidence())
-            .merge(load_coding_run())
-        )
+        write = self.stdout.write if verbosity else (lambda message: None)
+        with quiet_audit_log():
+            report = (
+                load_pages()
+                .merge(load_organisations())
+                .merge(load_people())
+                .merge(load_sessions())
+                .merge(load_programme(write=write))
+            )
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded. {report.summary()}"))
         self.stdout.write(
             f"Demo accounts (fictional) sign in with the password '{DEMO_PASSWORD}', "
