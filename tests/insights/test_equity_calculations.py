@@ -1,5 +1,6 @@
 """Equity audit: representation ratios and intervals against hand-worked numbers, uploads."""
 
+import datetime
 import math
 import random
 
@@ -178,3 +179,30 @@ def test_outcome_model_finds_a_real_difference(db, reference_data, lead):
 def test_outcome_model_declines_too_few_clients(db, reference_data, lead):
     saved = save_extract(lead, "Tiny", b"place,sex,outcome\nHalton,female,1\nHalton,male,0\n")
     assert "Too few clients" in saved.model["error"]
+
+
+def test_the_equity_page_opens_on_the_latest_reference_against_participants(
+    client, db, reference_data, lead
+):
+    from engagement.models import Place, SurveyDemographics
+    from pages.models import HomePage
+
+    assert "Upload a census reference" in client_get(client, lead, "/work/decisions/equity/")
+    halton = Place.objects.get(key="halton")
+    save_census(lead, "Older census", "ONS", CENSUS_OK)
+    ages = b"place,dimension,group,count\nHalton,age_band,16-24,3000\nHalton,age_band,50-64,3000\n"
+    save_census(lead, "Newest census", "ONS", ages)
+    home = HomePage.objects.first()
+    for band in ["50-64"] * 12 + ["16-24"] * 2:
+        SurveyDemographics.objects.create(
+            page=home, month=datetime.date(2026, 5, 1), age_band=band, place=halton
+        )
+    html = client_get(client, lead, "/work/decisions/equity/")
+    assert "Newest census" in html and "under-represented" in html.lower()
+
+
+def client_get(client, user, url) -> str:
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()

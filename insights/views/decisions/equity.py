@@ -17,7 +17,13 @@ from .common import managers, viewers
 
 @viewers
 def equity(request):
-    form = EquityForm(request.GET or None)
+    query = request.GET
+    latest = CensusReference.objects.order_by("-created_at").first()
+    if not query and latest is not None:
+        # Opening the page shows the latest reference against the people who took part, by age,
+        # rather than an empty form.
+        query = {"reference": latest.pk, "source": "participants", "dimension": "age_band"}
+    form = EquityForm(query or None)
     context = {
         "form": form,
         "has_reference": CensusReference.objects.exists(),

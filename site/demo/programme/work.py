@@ -209,8 +209,8 @@ def double_code(config: dict, pieces: list[Said], lead: User, note: Note):
             coder_a=coder_a,
             coder_b=coder_b,
             size=spec["size"],
-            segment_filter={"round_number": 1},
-            stratify_by="source_type",
+            segment_filter=spec["filter"],
+            stratify_by=spec["stratify_by"],
             created_by=lead,
             seed=config["seed"],
         )
