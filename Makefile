@@ -80,7 +80,7 @@ test: install lint check-migrations audit test-sqlite test-postgres ## Run lint,
 
 # Every benchmark script in tests/benchmarks (see its README); `make bench BENCH=nlp_quality`
 # runs one. All of them take well over an hour and load the machine.
-BENCH ?= redaction_speed report_speed load_focus_groups nlp_quality nlp_alternatives fuzz_parsers load_mix
+BENCH ?= demo_load redaction_speed report_speed load_focus_groups nlp_quality nlp_alternatives fuzz_parsers load_mix
 bench: install ## Run the benchmark scripts (BENCH=name for one) and update docs/benchmarks.md
 	@for name in $(BENCH); do \
 		echo "== tests/benchmarks/$$name.py"; \
