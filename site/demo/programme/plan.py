@@ -254,8 +254,15 @@ class Planner:
         ]
 
     def sentence(self, theme, voice, place, round_number, cohort) -> Said:
+        # Round-two wording tells of the hubs and the first-aid training: heard only where
+        # those changes happened.
+        changed = place in self.config["hub_places"] or theme in self.config["round_two_everywhere"]
         text = self.voices.sentence(
-            theme=theme, voice=voice, place=place, round_number=round_number, cohort=cohort
+            theme=theme,
+            voice=voice,
+            place=place,
+            round_number=round_number if changed else 1,
+            cohort=cohort,
         )
         return Said(text, (theme,) if theme in self.kinds else ())
 
