@@ -9,6 +9,7 @@ from django.db.models import Q
 from engagement.models import User
 
 from .models import Code, Segment, Theme
+from .services.double_coding import MIN_SEGMENTS
 from .services.review import theme_choices
 
 ACTIONS = [
@@ -104,7 +105,8 @@ class SampleForm(forms.Form):
         min_value=1,
         max_value=500,
         initial=50,
-        help_text="At least 30, so that agreement can be judged.",
+        help_text=f"Agreement is judged on {MIN_SEGMENTS} or more; a smaller sample can be "
+        "coded, but its figures say “too few to judge”.",
     )
     stratify_by = forms.ChoiceField(
         label="Keep the mix of the evidence?",

@@ -159,6 +159,8 @@ def test_a_lead_makes_a_sample_with_a_form(client, lead, coder_a, coder_b, theme
     }
     html = client.post(url, form).content.decode()
     assert "Choose two different people" in html
+    # The form's hint says what a small sample gets, since it is accepted.
+    assert "Agreement is judged on 30 or more" in html
     form["coder_b"] = coder_b.pk
     html = client.post(url, form).content.decode()
     assert "Only 6 segments match this filter: choose 6 or fewer." in html
