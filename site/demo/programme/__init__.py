@@ -22,7 +22,8 @@ from insights.models import CodingRun, DiscoveryRun, Theme
 
 from . import decisions, evidence, listening, work
 from .config import programme_config
-from .plan import Planner, ProgrammePlan
+from .plan import Planner
+from .records import ProgrammePlan
 
 
 class Progress:

@@ -40,7 +40,7 @@ from engagement.services.reference import LoadReport
 from pages.models import HomePage
 from pages.surveys import SurveyFormField, SurveyPage
 
-from .plan import (
+from .records import (
     ConversationPlan,
     ProgrammePlan,
     RoundtableEventPlan,

@@ -29,7 +29,7 @@ from engagement.services.focus_groups import (
 from engagement.services.reference import LoadReport
 from engagement.services.registrations import SignUp, attendance_mark, registration_create
 
-from .plan import FocusGroupPlan, RegistrationPlan
+from .records import FocusGroupPlan, RegistrationPlan
 
 VENUE_FEATURES = ["step-free-access", "accessible-toilet", "hearing-loop", "travel-costs"]
 

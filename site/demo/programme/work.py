@@ -29,7 +29,7 @@ from insights.models import (
     Theme,
 )
 
-from .plan import Said
+from .records import Said
 
 Note = Callable[[str], None]
 _WORD = re.compile(r"[a-z0-9']+")
