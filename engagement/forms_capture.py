@@ -320,8 +320,12 @@ class RedactionCorrectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, redaction_log: list[dict], **kwargs):
+    def __init__(self, *args, redaction_log: list[dict], show_redacted: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not show_redacted:
+            # Choosing what to put back means reading what was redacted: raw access only.
+            del self.fields["keep"]
+            return
         self.fields["keep"].choices = [
             (item["text"], f"{item['text']} ({item['kind'].lower().replace('_', ' ')})")
             for item in redaction_log
@@ -332,9 +336,36 @@ class RedactionCorrectionForm(forms.Form):
         data["add"] = [
             line.strip() for line in (data.get("add") or "").splitlines() if line.strip()
         ]
-        if not data["add"] and not data.get("keep"):
-            raise forms.ValidationError("Choose something to put back or type something to redact")
+        data.setdefault("keep", [])
+        if not data["add"] and not data["keep"]:
+            if "keep" in self.fields:
+                raise forms.ValidationError(
+                    "Choose something to put back or type something to redact"
+                )
+            raise forms.ValidationError("Type something to redact")
         return data
+
+
+class RawAccessForm(forms.Form):
+    """Why someone needs a transcript's words as spoken; kept in the audit trail."""
+
+    reason = forms.CharField(
+        label="Why do you need the text as it was said?",
+        help_text="For example: to check a redaction, or to answer a data-rights request. "
+        "Do not write anyone's name or contact details. This is kept in the audit log.",
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={
+            "required": "Say why you need the text as it was said",
+            "max_length": "Keep the reason under 300 characters",
+        },
+    )
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if len(reason) < 10:
+            raise forms.ValidationError("Say in a few words why you need the text as it was said")
+        return reason
 
 
 def attachable_focus_groups(user):

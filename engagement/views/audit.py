@@ -17,6 +17,7 @@ CATEGORIES = {
         "Personal data seen or exported",
         [
             "transcript.viewed",
+            "transcript.raw_access_granted",
             "transcript.original_downloaded",
             "survey.exported",
             "focus_group.register_exported",

@@ -7,9 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ..forms_capture import RedactionCorrectionForm, SpeakersForm, TranscriptUploadForm
+from ..forms_capture import (
+    RawAccessForm,
+    RedactionCorrectionForm,
+    SpeakersForm,
+    TranscriptUploadForm,
+)
 from ..models import RoundtableTable
 from ..permissions import (
     can_record_roundtables,
@@ -23,6 +29,12 @@ from ..services.capture import (
     transcript_redactions_correct,
     transcript_speakers_update,
     transcript_upload,
+)
+from ..services.transcript_access import (
+    raw_access_end,
+    raw_access_grant,
+    raw_access_until,
+    redacted_turns,
 )
 from .partner_focus_groups import managed_focus_group
 
@@ -91,16 +103,21 @@ def _visible_transcript(request, public_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def transcript_detail(request, public_id):
+    """Redacted turns for everyone who may see the transcript; the words as spoken only to
+    someone who has said why they need them, for a limited time (`transcript_access`)."""
     from insights.selectors import segment_builds_for
 
     transcript = _visible_transcript(request, public_id)
+    raw_until = raw_access_until(request, transcript)
     speakers_form = SpeakersForm(
         request.POST if "speakers" in request.POST else None, speakers=transcript.speakers
     )
     correction_form = RedactionCorrectionForm(
         request.POST if "corrections" in request.POST else None,
         redaction_log=transcript.redaction_log,
+        show_redacted=raw_until is not None,
     )
+    raw_form = RawAccessForm(request.POST if "raw_access" in request.POST else None)
     if request.method == "POST" and transcript.original_deleted_at is not None:
         # Retention removed the raw turns: a rebuild from nothing would delete the segments.
         messages.error(
@@ -110,6 +127,18 @@ def transcript_detail(request, public_id):
         )
         return redirect("engagement:transcript_detail", transcript.public_id)
     if request.method == "POST":
+        if "raw_access" in request.POST and raw_form.is_valid():
+            until = raw_access_grant(request, transcript, raw_form.cleaned_data["reason"])
+            messages.success(
+                request,
+                f"You can see the text as it was said until "
+                f"{timezone.localtime(until):%H:%M}. Your reason is in the audit log.",
+            )
+            return redirect("engagement:transcript_detail", transcript.public_id)
+        if "raw_access_end" in request.POST:
+            raw_access_end(request, transcript)
+            messages.success(request, "The transcript is redacted again.")
+            return redirect("engagement:transcript_detail", transcript.public_id)
         if "speakers" in request.POST and speakers_form.is_valid():
             transcript_speakers_update(
                 transcript=transcript, actor=request.user, roles=speakers_form.changes()
@@ -130,12 +159,16 @@ def transcript_detail(request, public_id):
         actor=request.user,
         target=transcript,
         organisation=transcript.organisation,
+        raw=raw_until is not None,
     )
     return render(
         request,
         "engagement/transcripts/detail.html",
         {
             "transcript": transcript,
+            "turns": transcript.turns if raw_until else redacted_turns(transcript),
+            "raw_until": raw_until,
+            "raw_form": raw_form,
             "speakers_form": speakers_form,
             "correction_form": correction_form,
             "build": segment_builds_for("transcript", transcript.public_id).first(),
@@ -148,6 +181,10 @@ def transcript_original(request, public_id):
     transcript = _visible_transcript(request, public_id)
     if not transcript.original:
         raise Http404
+    if raw_access_until(request, transcript) is None:
+        # The original holds the speakers' real names: the same reason and time limit apply.
+        messages.error(request, "Say why you need the text as it was said to download it.")
+        return redirect("engagement:transcript_detail", transcript.public_id)
     audit_record(
         "transcript.original_downloaded",
         actor=request.user,

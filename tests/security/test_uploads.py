@@ -254,6 +254,9 @@ def test_receipts_and_transcript_originals_are_only_for_the_people_allowed(
     original = reverse("engagement:transcript_original", args=[transcript.public_id])
     assert client.get(original).status_code == 404
     client.force_login(partner)
+    assert client.get(original).status_code == 302  # to say why first
+    detail = reverse("engagement:transcript_detail", args=[transcript.public_id])
+    client.post(detail, {"raw_access": "1", "reason": "Checking the recording"})
     response = client.get(original)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")

@@ -72,7 +72,8 @@ ACCESS = {
     "engagement:employer_engagement_edit": ("capture", None),
     "engagement:transcript_upload": ("organisation", None),
     "engagement:transcript_detail": ("organisation", None),
-    "engagement:transcript_original": ("organisation", None),
+    # The original holds real names: those who may see the transcript are sent to give a reason.
+    "engagement:transcript_original": ("organisation-raw", None),
     "engagement:survey_list": ("lead-only", None),
     "engagement:survey_results": ("lead-only", None),
     "engagement:survey_export": ("lead-only", None),
@@ -267,8 +268,9 @@ def test_residents_cannot_enter_the_work_area(client, name, organisation):
 def _expected(rule: str, role: Role, *, own_organisation: bool = True) -> int:
     if rule in {"public", "signed-in"}:
         return 200
-    if rule == "organisation":
-        return 200 if own_organisation or role in {Role.LEAD, Role.ADMIN} else 404
+    if rule in {"organisation", "organisation-raw"}:
+        allowed = 200 if rule == "organisation" else 302
+        return allowed if own_organisation or role in {Role.LEAD, Role.ADMIN} else 404
     return 200 if role in ALLOWED[rule] else 403
 
 
