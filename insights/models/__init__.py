@@ -23,7 +23,7 @@ from .decisions import (
     Programme,
 )
 from .questions import CoreQuestion
-from .segments import Segment, SegmentBuild
+from .segments import Segment, SegmentBuild, in_analysis_q
 
 __all__ = [
     "Appraisal",
@@ -52,4 +52,5 @@ __all__ = [
     "SegmentReview",
     "SuggesterModel",
     "Theme",
+    "in_analysis_q",
 ]

@@ -9,10 +9,16 @@ from engagement.models import Cohort, ConsentStatement, FocusGroup, Place, TimeS
 from engagement.models.stakeholders import StakeholderGroup
 
 
+def in_analysis_q(prefix: str = "") -> models.Q:
+    """The rule for what may be analysed and reported (consent stands and the turn is codable),
+    as a condition on segments or, with ``prefix="segment__"``, on rows that point at one."""
+    return models.Q(**{f"{prefix}withdrawn_at__isnull": True, f"{prefix}codable": True})
+
+
 class SegmentQuerySet(models.QuerySet):
     def in_analysis(self):
         """Segments that may be analysed and reported: consent stands and the turn is codable."""
-        return self.filter(withdrawn_at__isnull=True, codable=True)
+        return self.filter(in_analysis_q())
 
     def from_source(self, source_type: str, source_id):
         return self.filter(source_type=source_type, source_id=str(source_id))
@@ -51,6 +57,10 @@ class Segment(TimeStampedModel):
         ConsentStatement, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     text = models.TextField(help_text="Redacted text: what analysis and reports see.")
+    # A keyed hash of the words before redaction, so a rebuilt record's pieces find the segment
+    # (and the codes) that hold the same words wherever they have moved. Blank on rows built
+    # before it existed: those match on their redacted text.
+    content_key = models.CharField(max_length=64, blank=True, default="")
     # [{"start", "end", "kind"}] offsets into `text`'s source before redaction, for reviewers.
     redactions = models.JSONField(default=list, blank=True)
     codable = models.BooleanField(

@@ -230,7 +230,11 @@ def _write_batch(run, coder: RunCoder, ids: list[int], proposals) -> int:
                         **_fields(proposal),
                     )
                 )
-            elif code.status == Code.Status.SUGGESTED and _differs(code, proposal):
+            elif (
+                code.status == Code.Status.SUGGESTED
+                and code.origin != Code.Origin.PERSON  # a person's code back for review
+                and _differs(code, proposal)
+            ):
                 for name, value in _fields(proposal).items():
                     setattr(code, name, value)
                 code.run = run

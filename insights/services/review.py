@@ -253,6 +253,8 @@ ACTION_LABELS = {
     "rejected": "Rejected",
     "added": "Added",
     "rejected-on-done": "Rejected when the segment was marked done",
+    # Written by `segments._reopen_codes` when a rebuilt record's words were edited.
+    "words-changed": "Back to review: the words were edited after it was decided",
 }
 
 

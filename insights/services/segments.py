@@ -2,9 +2,10 @@
 
 `segments_rebuild` is idempotent: it brings a record's segments in line with freshly built ones,
 so an edited note or a reviewer's redaction correction is applied by simply building again.
-Segments are matched by their place in the record (part and piece number) and updated in place,
-so the codes people have already given them survive a rebuild. It runs in a background task
-(`insights.tasks.build_segments`), never in a web request."""
+Fresh pieces are matched to the record's segments by their words (`segment_matching`), never by
+position alone, and updated in place: a code stays on the words it was given wherever they move,
+and when those words are edited the people's codes on them go back to review with their history.
+It runs in a background task (`insights.tasks.build_segments`), never in a web request."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from django.utils import timezone
 
 from engagement.background import enqueue_on_commit
 
-from ..models import Segment, SegmentBuild
+from ..models import Code, CodeEvent, Segment, SegmentBuild, SegmentReview
+from .segment_matching import Piece, match_pieces, normalise
 from .sources import SOURCES, SourceBundle, SourceText
 
 MIN_WORDS = 5
@@ -48,6 +50,14 @@ def _pieces(item: SourceText) -> list[str]:
     mode = "turn" if item.whole_turn else "sentence"
     pieces = segment_text(item.text, mode=mode, min_words=MIN_WORDS, max_words=MAX_WORDS)
     return [piece.text for piece in pieces]
+
+
+def content_key(raw: str) -> str:
+    """A keyed hash of a piece's words before redaction: equal for the same words, and useless
+    for guessing them without the site's secret key."""
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("insights.segment.content", normalise(raw), algorithm="sha256").hexdigest()
 
 
 def _progress(build: SegmentBuild | None, **fields) -> None:
@@ -102,13 +112,14 @@ def segments_rebuild(source_type: str, source_id: str, build: SegmentBuild | Non
             speaker=item.speaker,
             consent=item.consent,
             text=result.text,
+            content_key=content_key(raw),
             redactions=[
                 {"start": span.start, "end": span.end, "kind": span.kind} for span in result.spans
             ],
             codable=item.codable,
             withdrawn_at=now if (bundle.withdrawn or item.withdrawn) else None,
         )
-        for position, ((item, _), result) in enumerate(zip(pieces, redacted, strict=True))
+        for position, ((item, raw), result) in enumerate(zip(pieces, redacted, strict=True))
     ]
     with transaction.atomic():
         _lock_record(source_type, source_id)
@@ -142,19 +153,9 @@ def _lock_record(source_type: str, source_id: str) -> None:
         )
 
 
-def _piece_keys(segments) -> list[tuple[str, int]]:
-    """(part, n-th piece of that part) for segments in position order: a segment's identity
-    within its record, stable when an earlier part gains or loses a sentence."""
-    seen: dict[str, int] = {}
-    keys = []
-    for segment in segments:
-        seen[segment.source_part] = seen.get(segment.source_part, -1) + 1
-        keys.append((segment.source_part, seen[segment.source_part]))
-    return keys
-
-
 UPDATED_FIELDS = [
     "position",
+    "source_part",
     "stakeholder_group",
     "place",
     "focus_group",
@@ -164,29 +165,34 @@ UPDATED_FIELDS = [
     "speaker",
     "consent",
     "text",
+    "content_key",
     "redactions",
     "codable",
     "withdrawn_at",
     "updated_at",
 ]
 
+WORDS_CHANGED = "words-changed"
+WORDS_CHANGED_REASON = "The words were edited after this was decided: check it still fits."
+
 
 def _replace_segments(source_type, source_id, rows: list[Segment], cohorts) -> None:
     existing = list(Segment.objects.from_source(source_type, source_id).order_by("position"))
-    by_key = dict(zip(_piece_keys(existing), existing, strict=True))
+    match = match_pieces(
+        [Piece(old.source_part, old.text, old.content_key) for old in existing],
+        [Piece(row.source_part, row.text, row.content_key) for row in rows],
+    )
     now = timezone.now()
-    kept, created = [], []
-    for key, row in zip(_piece_keys(rows), rows, strict=True):
-        old = by_key.pop(key, None)
-        if old is None:
-            created.append(row)
-            continue
+    kept = []
+    for i, j in [*match.same, *match.edited]:
+        old, row = existing[i], rows[j]
         row.pk, row.created_at, row.updated_at = old.pk, old.created_at, now
         if old.withdrawn_at and row.withdrawn_at:
             row.withdrawn_at = old.withdrawn_at  # withdrawn stays withdrawn from when it was
         kept.append(row)
-    # Pieces that no longer exist go, with their codes: the words they held are gone.
-    Segment.objects.filter(pk__in=[old.pk for old in by_key.values()]).delete()
+    created = [rows[j] for j in match.created]
+    _reopen_codes([existing[i].pk for i, _ in match.edited], now)
+    _remove([existing[i] for i in match.removed], source_type, source_id)
     Segment.objects.bulk_update(kept, UPDATED_FIELDS, batch_size=500)
     Segment.objects.bulk_create(created, batch_size=500)
     through = Segment.cohorts.through
@@ -196,6 +202,68 @@ def _replace_segments(source_type, source_id, rows: list[Segment], cohorts) -> N
         [through(segment_id=pk, cohort_id=cohort.pk) for pk in ids for cohort in cohorts],
         batch_size=1000,
     )
+
+
+def _reopen_codes(segment_ids: list[int], now) -> int:
+    """People's decisions on words that have since been edited go back to the review queue.
+
+    The code stays on the segment (now holding the edited words) as a suggestion, with a
+    history entry saying why, so a person confirms it or takes it off; nothing is decided for
+    them. A reviewed segment is reviewed again, and a flagged quote is unflagged: what was
+    flagged is no longer what it says."""
+    if not segment_ids:
+        return 0
+    decided = list(
+        Code.objects.filter(
+            segment_id__in=segment_ids,
+            status__in=[Code.Status.ACCEPTED, Code.Status.REJECTED],
+        )
+    )
+    CodeEvent.objects.bulk_create(
+        [
+            CodeEvent(
+                code=code,
+                action=WORDS_CHANGED,
+                from_status=code.status,
+                to_status=Code.Status.SUGGESTED,
+                actor_label="record rebuilt",
+            )
+            for code in decided
+        ]
+    )
+    Code.objects.filter(pk__in=[code.pk for code in decided]).update(
+        status=Code.Status.SUGGESTED,
+        reason=WORDS_CHANGED_REASON,
+        decided_by=None,
+        decided_at=None,
+        updated_at=now,
+    )
+    SegmentReview.objects.filter(segment_id__in=segment_ids).update(
+        reviewed_at=None, reviewed_by=None, powerful_quote=False
+    )
+    return len(decided)
+
+
+def _remove(segments: list[Segment], source_type: str, source_id: str) -> None:
+    """Segments whose words are no longer in the record go, with their codes: there is nothing
+    left for those codes to be about. How many people's codes went is kept in the audit trail."""
+    if not segments:
+        return
+    from engagement.services.audit import audit_record
+
+    ids = [segment.pk for segment in segments]
+    decided = Code.objects.filter(
+        segment_id__in=ids, status__in=[Code.Status.ACCEPTED, Code.Status.REJECTED]
+    ).count()
+    Segment.objects.filter(pk__in=ids).delete()
+    if decided:
+        audit_record(
+            "segments.removed_on_rebuild",
+            source_type=source_type,
+            source_id=source_id,
+            segments=len(ids),
+            decided_codes=decided,
+        )
 
 
 def _log_redactions(transcript_id: str, results) -> None:
