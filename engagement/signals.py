@@ -82,6 +82,9 @@ personal_data_requested = django.dispatch.Signal()
 # Sent inside an erasure's transaction with the same arguments: receivers clear what they derived
 # from those records or hold under those keys, and return how many rows they cleared.
 personal_data_erased = django.dispatch.Signal()
+# Sent by the retention run (inside its transaction, and in a dry run) with `dry_run`: receivers
+# apply their own part of the policy and return {what: how many}, which joins the run's counts.
+retention_enforcing = django.dispatch.Signal()
 
 
 def _role_names(user) -> list[str]:

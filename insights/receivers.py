@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from engagement.evidence import consent_withdrawn, evidence_captured
 from engagement.models import EngagementRound
-from engagement.signals import personal_data_erased, personal_data_requested
+from engagement.signals import personal_data_erased, personal_data_requested, retention_enforcing
 
 from .models import Segment
 from .services.segments import build_requested, segments_assign_rounds, segments_withdraw
@@ -58,6 +58,10 @@ def _segments_of(records, person_keys):
 
 @receiver(personal_data_requested, dispatch_uid="insights_export_segments")
 def _export(sender, records, person_keys, **kwargs):
+    from .services.training_privacy import model_use_of
+
+    segments = list(_segments_of(records, person_keys).prefetch_related("codes__theme"))
+    used_by = model_use_of(segments)
     return [
         {
             "source": segment.get_source_type_display(),
@@ -68,19 +72,34 @@ def _export(sender, records, person_keys, **kwargs):
             "themes": sorted(
                 code.theme.label for code in segment.codes.all() if code.status == "accepted"
             ),
+            "used_to_train": used_by.get(segment.pk, []),
         }
-        for segment in _segments_of(records, person_keys).prefetch_related("codes__theme")
+        for segment in segments
     ]
 
 
 @receiver(personal_data_erased, dispatch_uid="insights_erase_segments")
 def _erase(sender, records, person_keys, **kwargs):
     """Clear the words of the person's segments and keep them out of analysis; the rows stay,
-    without text, so codes and counts already reported can be traced but nothing is readable."""
+    without text, so codes and counts already reported can be traced but nothing is readable.
+    Every trained model that learned from them is removed and a new one trained without them."""
+    from .services.training_privacy import models_forget
+
     segments = _segments_of(records, person_keys)
+    ids = list(segments.values_list("pk", flat=True))
     now = timezone.now()
     newly_withdrawn = segments.filter(withdrawn_at__isnull=True).update(withdrawn_at=now)
-    cleared = segments.update(text="", redactions=[], updated_at=now)
+    cleared = segments.update(text="", content_key="", redactions=[], updated_at=now)
     if newly_withdrawn or cleared:
         _announce_withdrawn()
+    # The learned model's weights and vocabulary came from these words too.
+    models_forget(ids)
     return cleared
+
+
+@receiver(retention_enforcing, dispatch_uid="insights_retention_models")
+def _retention(sender, dry_run, **kwargs):
+    """Model files written before training texts were left out of them are rewritten."""
+    from .services.training_privacy import models_strip_texts
+
+    return {"model_artefacts_with_texts": models_strip_texts(dry_run=dry_run)}

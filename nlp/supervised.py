@@ -187,8 +187,13 @@ class SupervisedSuggester:
         """Add newly coded segments and retrain on everything seen so far.
 
         A full refit is cheap because embeddings of earlier segments are kept (and cached on
-        disk), and it keeps calibration and thresholds consistent with all the data.
+        disk), and it keeps calibration and thresholds consistent with all the data. Only a
+        suggester fitted in this process can be updated: a saved one keeps no training data.
         """
+        if self._weights is not None and not self._train_texts:
+            raise ValueError(
+                "This suggester was saved without its training data: fit it again on all of it."
+            )
         new_emb = self._embed(list(texts), embeddings)
         all_texts = self._train_texts + [str(t) for t in texts]
         all_labels = self._train_labels + [list(row) for row in labels]
@@ -387,14 +392,27 @@ class SupervisedSuggester:
         return state
 
     def save(self, path: str | Path) -> Path:
-        """Write the trained suggester (training data included, for :meth:`update`)."""
+        """Write the trained suggester without the texts, labels or embeddings it was trained
+        on: people's words stay in the database, where erasure and retention reach them, and
+        never in a model file. What is written is what predicting needs (weights, calibration,
+        thresholds and the n-gram vocabulary)."""
+        import copy
+
         import joblib
 
         self._check_fitted()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self, path, compress=3)
+        kept = copy.copy(self)
+        kept._train_texts, kept._train_labels, kept._train_embeddings = [], [], None
+        joblib.dump(kept, path, compress=3)
         return path
+
+    @property
+    def holds_training_data(self) -> bool:
+        """Whether this object still carries its training texts (one saved before they were
+        left out of model files does)."""
+        return bool(self._train_texts) or self._train_embeddings is not None
 
     @classmethod
     def load(cls, path: str | Path, *, embedder=None) -> SupervisedSuggester:

@@ -9,6 +9,8 @@ Periods come from settings (environment variables, see README and docs/data-prot
   session ended its sign-ups lose names, emails, phone numbers, attendee names and access needs;
   survey responses older than this lose the contact email their respondent left.
 - `EHL_RETENTION_AUDIT_DAYS`: audit entries older than this are deleted.
+- Whatever period: trained-model files written before model files left out their training
+  texts are rewritten without them (by `insights`, through the `retention_enforcing` signal).
 
 A period of 0 switches that part off. `retention_enforce(dry_run=True)` only counts. The real
 run is recorded in the audit trail with its counts. It runs as the `enforce_retention` task or
@@ -101,6 +103,16 @@ def _clear_transcript(transcript: Transcript, now) -> None:
     )
 
 
+def _elsewhere(*, dry_run: bool) -> dict[str, int]:
+    """The parts of the policy other apps apply to what they derived (trained models)."""
+    from ..signals import retention_enforcing
+
+    counts: dict[str, int] = {}
+    for _receiver, reply in retention_enforcing.send(sender=Periods, dry_run=dry_run):
+        counts.update(reply or {})
+    return counts
+
+
 def retention_enforce(*, dry_run: bool = False, now=None, periods: Periods | None = None) -> dict:
     """Apply the retention periods; returns what was (or, in a dry run, would be) removed."""
     now = now or timezone.now()
@@ -116,8 +128,9 @@ def retention_enforce(*, dry_run: bool = False, now=None, periods: Periods | Non
         "audit_events": audit_events.count(),
     }
     if dry_run:
-        return counts
+        return {**counts, **_elsewhere(dry_run=True)}
     with transaction.atomic():
+        counts.update(_elsewhere(dry_run=False))
         for transcript in transcripts:
             _clear_transcript(transcript, now)
         for registration in registrations.select_related("focus_group"):

@@ -32,6 +32,12 @@ class SuggesterModel(TimeStampedModel):
     trained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Which segments it learned from: a subject-access export names the models that used a
+    # person's words, and erasing them removes every artefact that learned from them.
+    trained_on = models.ManyToManyField(Segment, blank=True, related_name="suggester_models")
+    # Artefacts written before model files left out their training texts still carry them;
+    # the retention run rewrites those without.
+    holds_texts = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-version"]

@@ -222,7 +222,7 @@ def train_model(model: SuggesterModel) -> SuggesterModel:
     readiness = training_readiness()
     if not readiness.ready:
         return _fail(model, readiness.message)
-    _ids, texts, labels = training_examples()
+    ids, texts, labels = training_examples()
     vectors = embedder().encode(texts)
     suggester = SupervisedSuggester(embedder=embedder()).fit(texts, labels, vectors)
     metrics = cross_validate(texts, labels, vectors)
@@ -238,7 +238,9 @@ def train_model(model: SuggesterModel) -> SuggesterModel:
         "seconds": round(suggester.fit_seconds_, 1),
     }
     model.codebook_version = CodebookVersion.objects.order_by("-number").first()
+    model.holds_texts = False
     model.save()
+    model.trained_on.set(ids)
     logger.info("suggester v%s trained on %s segments", model.version, model.n_train)
     return model
 

@@ -80,6 +80,24 @@ def test_update_adds_a_new_label_and_save_load_round_trips(corpus, fake_embedder
     assert np.allclose(loaded.predict_proba(sample), model.predict_proba(sample))
 
 
+def test_a_saved_suggester_keeps_none_of_the_texts_it_learned_from(corpus, tmp_path):
+    import pickle
+
+    import joblib
+
+    texts, labels = corpus
+    marker = "zebracrossing near the depot"
+    model = SupervisedSuggester(use_embeddings=False).fit([*texts, marker], [*labels, ["food"]])
+    path = model.save(tmp_path / "model.joblib")
+
+    loaded = joblib.load(path)
+    assert not loaded.holds_training_data
+    assert marker.encode() not in pickle.dumps(loaded)
+    assert model.holds_training_data  # the fitted object in memory is untouched
+    with pytest.raises(ValueError, match="without its training data"):
+        loaded.update(["more words here"], [["food"]])
+
+
 def test_best_f1_threshold_is_exact():
     probs = np.array([0.9, 0.8, 0.7, 0.2, 0.1])
     y = np.array([1, 1, 0, 1, 0])

@@ -14,6 +14,7 @@ LABELS = {
     "registrations": "sign-ups: contact details of past sessions",
     "survey_contacts": "survey responses: contact email",
     "audit_events": "audit entries",
+    "model_artefacts_with_texts": "trained-model files: the training texts kept in older ones",
 }
 
 
@@ -41,4 +42,5 @@ class Command(BaseCommand):
         heading = "Would remove (dry run, nothing removed):" if dry_run else "Removed:"
         self.stdout.write(heading)
         for key, label in LABELS.items():
-            self.stdout.write(f"  {counts[key]:>6}  {label}")
+            if key in counts:
+                self.stdout.write(f"  {counts[key]:>6}  {label}")

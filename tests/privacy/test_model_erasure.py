@@ -1,0 +1,142 @@
+"""Erasure and retention reach the trained models (issue #18.2): a person's erased words are in
+no file under private storage, the subject-access export names the models that learned from
+them, and model files written before training texts were left out are rewritten without them."""
+
+import io
+import json
+import pickle
+
+import joblib
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.urls import reverse
+
+from engagement.models import AuditEvent
+from engagement.services.privacy_retention import retention_enforce
+from insights.models import Segment, SuggesterModel
+from insights.services.training import latest_model, retrain_request
+from nlp.supervised import SupervisedSuggester
+from tests.factories import UserFactory
+from tests.insights.review_support import make_codebook, make_segments, theme_of
+from tests.insights.test_coding_training import person_codes
+
+from .support import code_segments_of, survey_answer
+
+pytestmark = pytest.mark.django_db
+
+# One word nobody else uses, so finding it anywhere means the person's words are still there.
+MARKER = "zebracrossingtrouble"
+ANSWER = f"The {MARKER} by the depot means the bus never stops near my street at all."
+
+
+def _walk(storage, directory=""):
+    dirs, files = storage.listdir(directory)
+    for name in files:
+        yield f"{directory}/{name}" if directory else name
+    for sub in dirs:
+        yield from _walk(storage, f"{directory}/{sub}" if directory else sub)
+
+
+def _files_holding(word: str) -> list[str]:
+    """Every file in private storage whose bytes, or whose unpickled model, contain ``word``."""
+    storage, found = storages["private"], []
+    for name in _walk(storage):
+        with storage.open(name, "rb") as handle:
+            content = handle.read()
+        if name.endswith(".joblib"):
+            content += pickle.dumps(joblib.load(io.BytesIO(content)))
+        if word.encode() in content:
+            found.append(name)
+    return found
+
+
+@pytest.fixture
+def trained(survey, lead, django_capture_on_commit_callbacks):
+    """A model trained on 120 coded segments and a guest's coded survey answer."""
+    themes = make_codebook()
+    person_codes(make_segments(120), themes, lead)
+    response = survey_answer(survey, contact_email="alex@example.org", text=ANSWER)
+    code_segments_of(response, themes["transport"], quote=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        retrain_request(user=lead)
+    return {"response": response, "model": SuggesterModel.objects.get()}
+
+
+def test_an_erased_persons_words_are_in_no_file_and_the_model_is_trained_again(
+    client, lead, trained, django_capture_on_commit_callbacks
+):
+    first = trained["model"]
+    assert first.metrics["status"] == "ready"
+    # The scan can find the words: the model's vocabulary learned them.
+    assert _files_holding(MARKER) == [first.artefact.name]
+    guest_segments = Segment.objects.from_source("survey", trained["response"].public_id)
+    assert set(first.trained_on.all()) >= set(guest_segments)
+
+    client.force_login(lead)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(
+            reverse("engagement:privacy_erase"), {"email": "alex@example.org", "confirm": "on"}
+        )
+    assert done.status_code == 302
+
+    assert _files_holding(MARKER) == []
+    first.refresh_from_db()
+    assert not first.artefact and first.metrics["status"] == "removed"
+    assert "erase" in first.metrics["error"]
+    second = latest_model()
+    assert second is not None and second.version == 2
+    assert not set(second.trained_on.all()) & set(guest_segments)
+    assert second.n_train == 120
+    assert AuditEvent.objects.get(action="models.removed_after_erasure").detail == {"versions": [1]}
+
+
+def test_the_model_page_says_a_model_was_removed(client, lead, trained):
+    from insights.services.training_privacy import models_forget
+
+    erased = Segment.objects.from_source("survey", trained["response"].public_id)
+    models_forget([segment.pk for segment in erased])
+    client.force_login(lead)
+    html = client.get(reverse("insights:suggester_models")).content.decode()
+    assert "Removed because it learned from words a person asked to erase" in html
+
+
+def test_the_subject_access_export_names_the_models_that_used_a_persons_words(
+    client, survey, lead, django_capture_on_commit_callbacks
+):
+    themes = make_codebook()
+    person_codes(make_segments(120), themes, lead)
+    user = UserFactory(email="sam@example.org")
+    response = survey_answer(survey, user=user, text=ANSWER)
+    code_segments_of(response, themes["transport"], quote=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        retrain_request(user=lead)
+
+    client.force_login(user)
+    data = json.loads(client.get(reverse("engagement:own_data_json")).content)
+    used = [name for segment in data["segments"] for name in segment["used_to_train"]]
+    assert used and all(name.startswith("learned model v1, trained ") for name in used)
+
+
+def test_retention_rewrites_model_files_that_still_hold_their_training_texts(lead):
+    texts = [segment.text for segment in make_segments(60)] + [ANSWER]
+    labels = [[theme_of(t)] for t in texts[:-1]] + [["transport"]]
+    suggester = SupervisedSuggester(use_embeddings=False).fit(texts, labels)
+    buffer = io.BytesIO()
+    joblib.dump(suggester, buffer)  # as model files were written before: texts and all
+    name = storages["private"].save("models/suggester-v1.joblib", ContentFile(buffer.getvalue()))
+    model = SuggesterModel.objects.create(
+        version=1, artefact=name, holds_texts=True, metrics={"status": "ready"}
+    )
+    assert _files_holding(ANSWER) == [name]
+
+    assert retention_enforce(dry_run=True)["model_artefacts_with_texts"] == 1
+    assert _files_holding(ANSWER) == [name]
+    assert retention_enforce()["model_artefacts_with_texts"] == 1
+
+    model.refresh_from_db()
+    assert not model.holds_texts and _files_holding(ANSWER) == []
+    with storages["private"].open(model.artefact.name, "rb") as handle:
+        rewritten = joblib.load(handle)
+    assert rewritten.predict(["The bus never comes on a Sunday."]) == [["transport"]]
+    assert retention_enforce()["model_artefacts_with_texts"] == 0
