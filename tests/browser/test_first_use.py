@@ -1,0 +1,66 @@
+"""First use, as the issue that found these tried it: a resident who signs in lands on their own
+account, and the administrator can open the site editor's pages and edit one. In a real
+browser, with axe checks on our own pages."""
+
+import re
+
+import pytest
+
+from engagement.roles import Role
+from pages.models import HomePage
+from tests.factories import UserFactory
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "correct horse battery"
+
+
+def _sign_in(page, user):
+    user.set_password(PASSWORD)
+    user.save()
+    user.emailaddress_set.get_or_create(
+        email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_a_resident_who_signs_in_lands_on_their_account_not_a_refusal(page):
+    resident = UserFactory(roles=[Role.RESIDENT], email="resident@example.org")
+    _sign_in(page, resident)
+    page.wait_for_url("**/accounts/profile/")
+    assert page.locator("h1").inner_text() == "Your account"
+    assert "resident@example.org" in page.content()
+    assert "403" not in page.title() and "Forbidden" not in page.content()
+    assert_accessible(page)
+    assert not page.console_errors, page.console_errors
+
+    # Going to the work area by hand sends them back to their account too.
+    page.goto("/work/")
+    assert page.url.endswith("/accounts/profile/")
+
+
+def test_the_administrator_opens_the_site_editors_pages_and_edits_one(page):
+    admin = UserFactory(roles=[Role.ADMIN], email="admin@example.org")
+    _sign_in(page, admin)
+    page.wait_for_url("**/work/")
+    page.get_by_role("link", name="Site editor").first.click()
+    page.wait_for_url("**/admin/")
+
+    home = HomePage.objects.get()
+    response = page.goto("/admin/pages/")
+    assert response.status == 200
+    assert "Economies for Healthier Lives" in page.content()
+
+    response = page.goto(f"/admin/pages/{home.pk}/edit/")
+    assert response.status == 200
+    title = page.locator("#id_title")
+    title.fill("Economies for Healthier Lives: take part")
+    page.get_by_role("button", name=re.compile(r"^Save draft")).click()
+    page.wait_for_load_state("networkidle")
+    revision = HomePage.objects.get().get_latest_revision()
+    assert revision.as_object().title == "Economies for Healthier Lives: take part"
+    assert revision.user == admin
