@@ -16,8 +16,7 @@ import re
 from collections.abc import Iterable
 
 from engagement.exports import safe_cell
-
-from .services.suppression import SECONDARY_MARK, small_mark
+from engagement.suppression import SECONDARY_MARK, small_mark
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

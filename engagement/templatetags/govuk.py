@@ -80,16 +80,3 @@ def govuk_error_summary(*forms_to_check):
 @register.inclusion_tag("forms/govuk_fields.html")
 def govuk_fields(form):
     return {"form": form}
-
-
-@register.filter
-def suppress_small(value, threshold=None):
-    """Show counts below the small-number threshold as '<5' so individuals cannot be picked out."""
-    from django.conf import settings
-
-    limit = threshold or settings.EHL_SMALL_NUMBER_THRESHOLD
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return value
-    return f"<{limit}" if 0 < number < limit else number

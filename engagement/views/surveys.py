@@ -1,4 +1,8 @@
-"""Survey results for programme leads: counts per choice, free-text answers, CSV and XLSX."""
+"""Survey results for programme leads: counts per choice, free-text answers, CSV and XLSX.
+
+Counts go through the same suppression as the reports: fewer than 5 people is never shown, and
+where a question's figures sit beside the number of responses (with "no answer" among them),
+another figure is hidden so that no small one can be worked out by subtraction."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from ..exports import csv_response, safe_cell
 from ..models import SurveyResponse
 from ..permissions import can_view_survey_results
 from ..services.audit import audit_record
+from ..suppression import SHOWN, SMALL, Cell, is_small, suppress
 
 CHOICE_TYPES = {"dropdown", "radio", "checkboxes", "checkbox"}
 
@@ -40,8 +45,35 @@ def survey_list(request):
     pages = Page.objects.filter(
         content_type__app_label="pages", content_type__model="surveypage"
     ).order_by("title")
-    surveys = [(page, SurveyResponse.objects.filter(page=page).count()) for page in pages]
+    surveys = [(page, _people(SurveyResponse.objects.filter(page=page).count())) for page in pages]
     return render(request, "engagement/surveys/list.html", {"surveys": surveys})
+
+
+def _people(count: int) -> Cell:
+    """A count shown on its own, with no total beside it: only the primary rule applies."""
+    return Cell.of(count, SMALL if is_small(count) else SHOWN)
+
+
+TOTAL, NO_ANSWER = ("total",), ("no answer",)
+
+
+def _choice_counts(answers: list, total: int) -> list[tuple[str, Cell]]:
+    """Each choice's count and "No answer", suppressed as figures that add up to ``total``."""
+    counts: Counter[str] = Counter()
+    answered = 0
+    for answer in answers:
+        values = [str(v) for v in (answer if isinstance(answer, list) else [answer])]
+        values = [v for v in values if v not in ("None", "")]
+        answered += bool(values)
+        counts.update(values)
+    choices = [(("choice", value), value, n) for value, n in counts.most_common()]
+    values = {key: n for key, _, n in choices}
+    values[NO_ANSWER], values[TOTAL] = total - answered, total
+    status = suppress(values, [([*values.keys() - {TOTAL}], TOTAL)])
+    rows = [(label, Cell.of(n, status[key])) for key, label, n in choices]
+    if values[NO_ANSWER]:
+        rows.append(("No answer", Cell.of(values[NO_ANSWER], status[NO_ANSWER])))
+    return rows
 
 
 @login_required
@@ -49,17 +81,13 @@ def survey_results(request, page_id):
     _require(request.user)
     page = _survey(page_id)
     responses = list(SurveyResponse.objects.filter(page=page).order_by("submit_time"))
-    threshold = settings.EHL_SMALL_NUMBER_THRESHOLD
+    total = len(responses)
     questions = []
     for field in page.get_form_fields():
         answers = [r.form_data.get(field.clean_name) for r in responses]
         if field.field_type in CHOICE_TYPES:
-            counts: Counter[str] = Counter()
-            for answer in answers:
-                for value in answer if isinstance(answer, list) else [answer]:
-                    if value not in (None, ""):
-                        counts[str(value)] += 1
-            questions.append({"field": field, "counts": counts.most_common(), "texts": []})
+            counts = _choice_counts(answers, total) if answers else []
+            questions.append({"field": field, "counts": counts, "texts": []})
         else:
             texts = [str(a) for a in answers if str(a or "").strip()]
             questions.append({"field": field, "counts": [], "texts": texts})
@@ -68,9 +96,9 @@ def survey_results(request, page_id):
         "engagement/surveys/results.html",
         {
             "page": page,
-            "total": len(responses),
+            "total": _people(total),
             "questions": questions,
-            "threshold": threshold,
+            "threshold": settings.EHL_SMALL_NUMBER_THRESHOLD,
         },
     )
 

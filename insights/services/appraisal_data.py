@@ -10,6 +10,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from engagement.suppression import is_small, small_text
+
 from ..models import (
     Appraisal,
     AppraisalScore,
@@ -21,7 +23,6 @@ from ..models import (
     Theme,
 )
 from . import appraisal as calc
-from .suppression import is_small, small_text
 
 
 @transaction.atomic

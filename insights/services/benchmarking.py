@@ -14,9 +14,9 @@ from django.db.models import Count
 
 from engagement.models import Place, SubRegion
 from engagement.models.stakeholders import StakeholderGroup
+from engagement.suppression import Cell, suppress
 
 from ..models import Assessment, Code, CoreQuestion, Programme, Theme
-from .suppression import Cell, suppress
 
 RATING_ORDER = [r.value for r in Assessment.Rating]
 # Each rating has a text, a colour class and a pattern class: colour is never the only signal.

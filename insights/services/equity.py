@@ -29,8 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from engagement.models import SurveyDemographics
-
-from .suppression import SHOWN, Cell, suppress
+from engagement.suppression import SHOWN, Cell, suppress
 
 Z = 1.959963984540054  # the 97.5th percentile of the standard normal
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from engagement.models import Place
+from engagement.suppression import threshold
 from engagement.uploads import UploadError, read_csv_table
 
 from ..models import CensusReference, ClientExtract
 from .equity import DIMENSIONS
-from .suppression import threshold
 
 CENSUS_COLUMNS = ("place", "dimension", "group", "count")
 EXTRACT_DIMENSIONS = tuple(DIMENSIONS)

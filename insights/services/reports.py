@@ -16,13 +16,14 @@ from itertools import pairwise
 
 from django.utils import timezone
 
+from engagement import suppression
 from engagement.models.stakeholders import StakeholderGroup
+from engagement.suppression import Cell
 
 from ..models import Segment
-from . import report_cache, suppression
+from . import report_cache
 from .report_counts import raw_figures
 from .report_figures import NO_ROUND, RawFigures
-from .suppression import Cell
 
 PAYLOAD_VERSION = 1
 MAX_PAIRS = 30

@@ -22,10 +22,11 @@ from django_tasks import task
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
+from engagement import suppression
 from engagement.background import enqueue_on_commit
 from insights.permissions import can_view_published_reports
 from insights.receivers import segments_withdrawn
-from insights.services import report_charts, suppression
+from insights.services import report_charts
 from insights.services.reports import snapshot_payload, theme_report
 
 

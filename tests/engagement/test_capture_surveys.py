@@ -1,6 +1,7 @@
 """Residents answering a survey: consent, anonymity, demographics kept apart, abuse protection,
 and analysed answers becoming segments."""
 
+import re
 import uuid
 
 import pytest
@@ -139,12 +140,73 @@ def test_leads_see_results_and_export_answers_without_contact_details(client, su
     client.force_login(lead)
     html = client.get(f"/work/surveys/{survey.pk}/").content.decode()
     assert "Flexible hours would help." in html
-    # One person answered "No": the count is suppressed.
-    assert '<td class="govuk-table__cell govuk-table__cell--numeric">&lt;5</td>' in html
+    # One person answered "No": the count is suppressed, and so is the total it would give away.
+    assert '<td class="govuk-table__cell govuk-table__cell--numeric">fewer than 5</td>' in html
+    assert "Fewer than 5 responses" in html
     csv = client.get(f"/work/surveys/{survey.pk}/export.csv").content.decode()
     assert "Flexible hours would help." in csv and "someone@example.org" not in csv
     xlsx = client.get(f"/work/surveys/{survey.pk}/export.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def _stored_answers(survey, *answers):
+    from engagement.models import ConsentStatement
+
+    for answer in answers:
+        SurveyResponse.objects.create(
+            page=survey,
+            form_data={} if answer is None else {"are_you_in_work_now": answer},
+            anonymous=True,
+            consent=ConsentStatement.current("survey"),
+        )
+
+
+ROW = re.compile(
+    r'<td class="govuk-table__cell">([^<]*)</td>'
+    r'<td class="govuk-table__cell govuk-table__cell--numeric">([^<]*)</td>'
+)
+
+
+def _cells(html: str) -> list[tuple[str, str]]:
+    """(answer, people) for every row of the first table of answers."""
+    return ROW.findall(html)
+
+
+def test_no_small_count_can_be_worked_out_from_the_total_of_responses(client, survey, lead):
+    from tests.factories import make_consents
+
+    make_consents()
+    _stored_answers(survey, *["No"] * 8, "Yes", "Yes")
+    client.force_login(lead)
+    html = client.get(f"/work/surveys/{survey.pk}/").content.decode()
+    assert "10 responses" in html
+    # 10 - 8 would give the 2 who said "Yes": "No" is hidden too.
+    assert _cells(html) == [("No", "not shown"), ("Yes", "fewer than 5")]
+
+
+def test_people_who_skipped_a_question_are_counted_among_its_figures(client, survey, lead):
+    from tests.factories import make_consents
+
+    make_consents()
+    _stored_answers(survey, *["No"] * 6, *["Yes"] * 5, None, None)
+    client.force_login(lead)
+    html = client.get(f"/work/surveys/{survey.pk}/").content.decode()
+    # 13 - 6 - 5 would give the 2 who did not answer: the smaller of the others is hidden too.
+    assert _cells(html) == [("No", "6"), ("Yes", "not shown"), ("No answer", "fewer than 5")]
+
+    client.get("/work/surveys/")
+    listing = client.get("/work/surveys/").content.decode()
+    assert ">13<" in listing
+
+
+def test_the_survey_list_hides_a_small_number_of_responses(client, survey, lead):
+    from tests.factories import make_consents
+
+    make_consents()
+    _stored_answers(survey, "No", "Yes")
+    client.force_login(lead)
+    listing = client.get("/work/surveys/").content.decode()
+    assert "fewer than 5" in listing and ">2<" not in listing
 
 
 def test_partners_cannot_see_survey_results(client, survey, organisation):

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from insights.services import suppression
-from insights.services.suppression import SECONDARY, SHOWN, SMALL, Cell, cell_from_json, suppress
+from engagement import suppression
+from engagement.suppression import SECONDARY, SHOWN, SMALL, Cell, cell_from_json, suppress
 
 LIMIT = 5
 
