@@ -19,7 +19,7 @@ from pages.models import ContentPage, HomePage
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 DEMO_PASSWORD = "ehl-demo-password"  # noqa: S105 - documented demo accounts, never in production
 
-_BLOCK_SHAPES = {"heading", "paragraph", "inset", "details", "call_to_action"}
+_BLOCK_SHAPES = {"heading", "paragraph", "inset", "details", "call_to_action", "ways_to_take_part"}
 
 
 def _stream(body: list[dict]) -> list[tuple[str, object]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, models, transaction
 from django.shortcuts import render
@@ -246,4 +247,5 @@ class SurveyPage(AbstractForm):
     def render_landing_page(self, request, form_submission=None, *args, **kwargs):
         context = self.get_context(request)
         context["form_submission"] = form_submission
+        context["contact_email"] = settings.EHL_CONTACT_EMAIL
         return render(request, self.get_landing_page_template(request), context)

@@ -288,6 +288,8 @@ WAGTAILADMIN_COMMENTS_ENABLED = False
 EHL_SMALL_NUMBER_THRESHOLD = env_int("EHL_SMALL_NUMBER_THRESHOLD", 5)
 # Sign-ups one client address may make in ten minutes (a family or an office shares an address).
 EHL_SIGNUP_RATE_LIMIT = env_int("EHL_SIGNUP_RATE_LIMIT", 20)
+# Where residents write to the programme team (named on survey thank-you pages).
+EHL_CONTACT_EMAIL = env_str("EHL_CONTACT_EMAIL", "programme@ehl.example.org")
 
 # --- Retention (engagement.services.privacy_retention; 0 switches a period off) --------------
 # Raw transcript material (the original file, unredacted turns, speakers' names), from upload.
