@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import slugify
 
 from engagement.models import Cohort, Place
 
@@ -18,6 +17,7 @@ from .models import (
 )
 from .services.appraisal import SCALE_MAX
 from .services.benchmarking import area_choices, clean_documents, documents_text
+from .services.decision_editing import unique_key
 from .services.equity import DIMENSIONS
 
 MAX_UPLOAD = 5 * 1024 * 1024
@@ -82,12 +82,7 @@ class ProgrammeForm(forms.ModelForm):
     def save(self, commit=True):
         programme = super().save(commit=False)
         if not programme.key:
-            base = slugify(programme.name)[:70] or "programme"
-            key, n = base, 1
-            while Programme.objects.filter(key=key).exists():
-                n += 1
-                key = f"{base}-{n}"
-            programme.key = key
+            programme.key = unique_key(Programme, programme.name, "programme")
         if commit:
             programme.save()
             self.save_m2m()

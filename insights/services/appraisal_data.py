@@ -21,6 +21,7 @@ from ..models import (
     Criterion,
     Option,
     Theme,
+    in_analysis_q,
 )
 from . import appraisal as calc
 
@@ -108,10 +109,9 @@ class Support:
 def stakeholder_support(options) -> dict[int, Support]:
     """Support by option id, counting distinct people in segments still in analysis."""
     accepted = Code.objects.filter(
+        in_analysis_q("segment__"),
         status=Code.Status.ACCEPTED,
         theme__status=Theme.Status.APPROVED,
-        segment__withdrawn_at__isnull=True,
-        segment__codable=True,
     )
     heard_from = accepted.values("segment__person_key").distinct().count()
     result = {}

@@ -16,7 +16,7 @@ from engagement.models import Place, SubRegion
 from engagement.models.stakeholders import StakeholderGroup
 from engagement.suppression import Cell, suppress
 
-from ..models import Assessment, Code, CoreQuestion, Programme, Theme
+from ..models import Assessment, Code, CoreQuestion, Programme, Theme, in_analysis_q
 
 RATING_ORDER = [r.value for r in Assessment.Rating]
 # Each rating has a text, a colour class and a pattern class: colour is never the only signal.
@@ -43,10 +43,7 @@ def suggested_evidence(question: CoreQuestion) -> list[SuggestedTheme]:
         )
     )
     accepted = Code.objects.filter(
-        status=Code.Status.ACCEPTED,
-        theme__in=themes,
-        segment__withdrawn_at__isnull=True,
-        segment__codable=True,
+        in_analysis_q("segment__"), status=Code.Status.ACCEPTED, theme__in=themes
     )
     per_group = (
         accepted.values("theme_id", "segment__stakeholder_group")

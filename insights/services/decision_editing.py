@@ -9,8 +9,8 @@ from django.utils.text import slugify
 
 from ..models import Assessment, AssessmentRevision, Programme
 
-# Keys that would clash with a URL beside the object's own ("options/add/").
-RESERVED_KEYS = {"add"}
+# Keys that would clash with a URL beside the object's own ("options/add/", "services/import/").
+RESERVED_KEYS = frozenset({"add", "coverage", "export", "import"})
 
 
 def unique_key(model, text: str, fallback: str, max_length: int = 70) -> str:

@@ -105,7 +105,7 @@ def sample_create(
 
 def sample_segments(sample: DoubleCodingSample):
     """The sample's segments still in analysis (a withdrawn one leaves the sample's figures)."""
-    return sample.segments.filter(withdrawn_at__isnull=True, codable=True).order_by("pk")
+    return sample.segments.in_analysis().order_by("pk")
 
 
 def next_for_coder(sample: DoubleCodingSample, coder) -> Segment | None:

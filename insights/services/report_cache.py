@@ -28,7 +28,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Q
 
-from ..models import Code, CodebookVersion, Segment, SegmentReview, Theme
+from ..models import Code, CodebookVersion, Segment, SegmentReview, Theme, in_analysis_q
 
 TIMEOUT_SECONDS = 15 * 60
 _PREFIX = "insights:report:"
@@ -43,7 +43,7 @@ def fingerprint() -> str:
     )
     segments = Segment.objects.aggregate(
         n=Count("id"),
-        live=Count("id", filter=Q(withdrawn_at__isnull=True, codable=True)),
+        live=Count("id", filter=in_analysis_q()),
         changed=Max("updated_at"),
         withdrawn=Max("withdrawn_at"),
     )

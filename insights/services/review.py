@@ -79,6 +79,7 @@ def review_page(segment: Segment) -> ReviewPage:
     ]
     decided = [c for c in codes if c.status != Code.Status.SUGGESTED]
     decided.sort(key=lambda c: (c.status != Code.Status.ACCEPTED, c.theme.label))
+    # Not `in_analysis()`: a facilitator's question (not codable) is context a reviewer needs.
     neighbours = list(
         Segment.objects.filter(
             source_type=segment.source_type,

@@ -18,6 +18,7 @@ from engagement.models import Cohort, Place
 from engagement.uploads import UploadError, read_csv_table
 
 from ..models import Programme
+from .decision_editing import RESERVED_KEYS
 
 COLUMNS = (
     "key",
@@ -281,6 +282,11 @@ def parse_csv(data: bytes) -> list[ProgrammeRow]:
         if cell["url"] and not cell["url"].startswith(("https://", "http://")):
             problems.append(f"Row {number}, column url: links must start with https://.")
         key = slugify(cell["key"] or cell["name"])[:80]
+        if key in RESERVED_KEYS:
+            problems.append(
+                f"Row {number}, column key: “{key}” is a word the service map's own pages use; "
+                "give the programme another key."
+            )
         if key in keys:
             problems.append(f"Row {number} has the same key as row {keys[key]} ({key}).")
         keys[key] = number

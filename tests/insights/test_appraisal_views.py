@@ -137,6 +137,7 @@ def test_stakeholder_support_is_the_share_of_people_on_the_options_themes(apprai
     people_say(other, 4, start=6)  # person-6 .. person-9: 10 people heard from
     withdrawn = make_segment("person-99", withdrawn_at="2026-01-01T00:00Z")
     code(withdrawn, theme)  # withdrawn: not counted
+    code(make_segment("person-98", codable=False), theme)  # a facilitator's turn: not counted
     option = Option.objects.get(key="prep-over-50s")
     option.themes.add(theme)
     support = appraisal_data.stakeholder_support([option])[option.pk]

@@ -68,6 +68,10 @@ def test_import_previews_then_saves_on_confirm(client, decisions, lead):
             b"name,provider,commissioning_level,lead_sector\nA,B,local,nhs\nA,C,local,nhs\n",
             "Row 3 has the same key as row 2",
         ),
+        (
+            b"name,provider,commissioning_level,lead_sector\nImport,B,local,nhs\n",
+            "Row 2, column key: “import” is a word the service map",
+        ),
     ],
 )
 def test_bad_files_name_the_row_and_column_and_save_nothing(
@@ -119,3 +123,18 @@ def test_coverage_page_has_a_real_table(client, decisions, associate):
     assert "Overlap" in html
     html = client.get(reverse("insights:servicemap")).content.decode()
     assert '<svg role="img"' in html and "Knowsley Works" in html
+
+
+def test_a_programme_named_add_gets_a_key_that_does_not_clash_with_a_page(client, decisions, lead):
+    client.force_login(lead)
+    form = client.get(reverse("insights:programme_add")).context["form"]
+    data = {name: field.initial or "" for name, field in form.fields.items() if field.initial}
+    data.update(
+        name="Add", provider_name="Add Works CIC", commissioning_level="local", lead_sector="vcfse"
+    )
+    response = client.post(reverse("insights:programme_add"), data)
+    assert response.status_code == 302, response.context["form"].errors
+    programme = Programme.objects.get(name="Add")
+    assert programme.key == "add-2"
+    page = client.get(reverse("insights:programme", args=[programme.key]))
+    assert page.status_code == 200 and "Add Works CIC" in page.content.decode()
