@@ -139,6 +139,7 @@ def test_the_scheduled_task_runs_the_same_job(held):
         "registrations": 1,
         "survey_contacts": 1,
         "audit_events": 1,
+        "model_artefacts_with_texts": 0,
     }
     assert Registration.objects.get(pk=held["old"].pk).name == "Old Person"
     enforce_retention.enqueue()
