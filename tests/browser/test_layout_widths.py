@@ -161,7 +161,12 @@ def _visitor(name: str):
     if name not in url_access.ACCESS:
         return None
     rule = url_access.ACCESS[name][0]
-    fixed = {"public": "anonymous", "signed-in": Role.RESIDENT, "organisation": Role.PARTNER}
+    fixed = {
+        "public": "anonymous",
+        "signed-in": Role.RESIDENT,
+        "organisation": Role.PARTNER,
+        "organisation-raw": Role.PARTNER,
+    }
     if rule in fixed:
         return fixed[rule]
     return next(role for role in ROLE_PREFERENCE if role in url_access.ALLOWED[rule])
