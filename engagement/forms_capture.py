@@ -191,6 +191,15 @@ class ConversationLogForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["place"].queryset = Place.objects.order_by("name")
         self.fields["onset"].choices = [c for c in self.fields["onset"].choices if c[0]]
+        # Each of these may be left empty, but not all of them (see clean): none is "optional".
+        for name in ConversationLog.TEXT_FIELDS:
+            self.fields[name].required_when = True
+        self.fields["what_would_help"].help_text = (
+            "Write down at least one of what they said about how it began, working life, home "
+            "life or what would help."
+        )
+        self.fields["condition_other"].required_when = True
+        self.fields["condition_other"].help_text = "Needed when you tick Other."
         if self.instance.pk:
             self.fields["consent_given"].initial = True
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
+from .forms import NoDashChoicesMixin
 from .models import AccessFeature, ConsentStatement, CostClaim, FocusGroup, Place, Registration
 
 
@@ -154,7 +155,7 @@ class SignUpForm(forms.Form):
         return ""
 
 
-class FocusGroupForm(forms.ModelForm):
+class FocusGroupForm(NoDashChoicesMixin, forms.ModelForm):
     topics_text = forms.CharField(
         label="Discussion topics",
         help_text="One topic or question per line.",
@@ -205,6 +206,9 @@ class FocusGroupForm(forms.ModelForm):
         self.fields["facilitators"].queryset = organisation.members.order_by("first_name")
         self.fields["facilitators"].label_from_instance = lambda u: u.get_full_name() or u.email
         self.fields["facilitators"].required = False
+        # Required for in-person sessions only (see clean), so never labelled optional.
+        self.fields["venue_address"].required_when = True
+        self.fields["venue_address"].help_text = "Needed for an in-person session."
         if self.instance.pk:
             self.fields["topics_text"].initial = "\n".join(self.instance.topics)
         else:
@@ -278,7 +282,7 @@ class MessageRegistrantsForm(forms.Form):
         return self.AUDIENCES[self.cleaned_data["audience"]][1]
 
 
-class CostClaimForm(forms.ModelForm):
+class CostClaimForm(NoDashChoicesMixin, forms.ModelForm):
     class Meta:
         model = CostClaim
         fields = ["category", "amount", "description", "receipt"]

@@ -343,10 +343,22 @@ def registration_move(*, registration: Registration, to: str, actor, now=None) -
     return registration
 
 
+# Attendance can be marked from this long before the start: on the day, not before.
+ATTENDANCE_OPENS_BEFORE = timedelta(hours=12)
+
+
+def attendance_opens_at(focus_group: FocusGroup):
+    return focus_group.starts_at - ATTENDANCE_OPENS_BEFORE
+
+
+def attendance_open(focus_group: FocusGroup, now=None) -> bool:
+    return (now or timezone.now()) >= attendance_opens_at(focus_group)
+
+
 def attendance_mark(*, focus_group: FocusGroup, present_ids: set[int], actor, now=None) -> int:
     """Record who came. Everyone confirmed and not ticked is marked as absent."""
     now = now or timezone.now()
-    if now < focus_group.starts_at - timedelta(hours=12):
+    if not attendance_open(focus_group, now):
         raise RegistrationError("Attendance can be marked on the day of the session.")
     confirmed = focus_group.registrations.filter(status=Registration.Status.CONFIRMED)
     with transaction.atomic():

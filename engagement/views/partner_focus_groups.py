@@ -29,7 +29,13 @@ from ..services.focus_groups import (
     focus_group_update,
     registrants_message,
 )
-from ..services.registrations import RegistrationError, attendance_mark, registration_move
+from ..services.registrations import (
+    RegistrationError,
+    attendance_mark,
+    attendance_open,
+    attendance_opens_at,
+    registration_move,
+)
 
 
 def _require_work_area(user):
@@ -169,6 +175,8 @@ def focus_group_manage(request, public_id):
             "inactive": by_status["cancelled"] + by_status["declined"] + by_status["expired"],
             "places_taken": taken,
             "claims": focus_group.claims.all(),
+            "attendance_open": attendance_open(focus_group),
+            "attendance_opens_at": attendance_opens_at(focus_group),
             "Status": FocusGroup.Status,
         },
     )
@@ -274,7 +282,12 @@ def focus_group_attendance(request, public_id):
     return render(
         request,
         "engagement/partner/focus_group_attendance.html",
-        {"focus_group": focus_group, "confirmed": confirmed, "error": error},
+        {
+            "focus_group": focus_group,
+            "confirmed": confirmed,
+            "error": error,
+            "attendance_open": attendance_open(focus_group),
+        },
     )
 
 

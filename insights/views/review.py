@@ -30,6 +30,7 @@ from ..services.training import (
     reviews_since_last_model,
     training_readiness,
 )
+from ..source_parts import part_label
 
 SKIPPED_KEY = "review_skipped"
 MAX_SKIPPED = 500
@@ -111,6 +112,7 @@ def review_segment(request, segment_id: int):
         {
             "page": page,
             "segment": segment,
+            "source_part": part_label(segment),
             "form": form,
             "failed_action": form.data.get("action") if form is not None else "",
             "failed_code": str(form.data.get("code", "")) if form is not None else "",
