@@ -8,6 +8,7 @@ Optional seed topics from a codebook's key phrases guide the clustering towards 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,6 +50,71 @@ def _seed_topics(codebook) -> list[list[str]] | None:
     return seeds or None
 
 
+# Contractions ("I'm", "don’t", "people's") are dropped before counting terms: their fragments
+# ("im", "ive", "dont") otherwise become a topic's key terms, and they say nothing about it.
+_CONTRACTION = re.compile(
+    r"\b(?:i|you|we|they|he|she|it|that|there|here|what|who|where|how|let)['’](?:m|re|ve|ll|d|s)\b"
+    r"|\b\w+n['’]t\b|['’]s\b",
+    re.IGNORECASE,
+)
+# The same words typed without an apostrophe. "ill" and "id" are left alone: "ill health" and an
+# ID card are things people talk about.
+CONTRACTION_STOP_WORDS = frozenset(
+    [
+        "im",
+        "ive",
+        "youre",
+        "youve",
+        "weve",
+        "theyre",
+        "theyve",
+        "hes",
+        "shes",
+        "thats",
+        "theres",
+        "whats",
+        "dont",
+        "doesnt",
+        "didnt",
+        "cant",
+        "couldnt",
+        "wont",
+        "wouldnt",
+        "isnt",
+        "wasnt",
+        "arent",
+        "werent",
+        "havent",
+        "hasnt",
+        "hadnt",
+        "shouldnt",
+        "aint",
+        "gonna",
+        "wanna",
+        "youll",
+        "theyll",
+        "itll",
+    ]
+)
+
+
+def key_term_text(text: str) -> str:
+    """A text as key terms are counted from it: lower case, contractions taken out."""
+    return _CONTRACTION.sub(" ", text.lower())
+
+
+def key_term_vectorizer(n: int):
+    """Counts the words and two-word phrases that describe topics, for ``n`` texts."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    return CountVectorizer(
+        preprocessor=key_term_text,
+        stop_words=sorted(ENGLISH_STOP_WORDS | CONTRACTION_STOP_WORDS),
+        ngram_range=(1, 2),
+        min_df=min(2, max(1, n // 100)),
+    )
+
+
 def discover(
     texts: Sequence[str],
     embeddings: np.ndarray,
@@ -70,7 +136,6 @@ def discover(
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
-    from sklearn.feature_extraction.text import CountVectorizer
     from umap import UMAP
 
     texts = [str(t) for t in texts]
@@ -92,9 +157,7 @@ def discover(
     hdbscan_model = HDBSCAN(
         min_cluster_size=size, metric="euclidean", cluster_selection_method="eom"
     )
-    vectorizer = CountVectorizer(
-        stop_words="english", ngram_range=(1, 2), min_df=min(2, max(1, n // 100))
-    )
+    vectorizer = key_term_vectorizer(n)
     topic_model = BERTopic(
         embedding_model=None,
         umap_model=umap_model,
