@@ -63,11 +63,11 @@ check-migrations: $(VENV)/.deps
 test-sqlite: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# NLP and demo-voice tests touch no database, so the PostgreSQL pass leaves them to the SQLite
-# pass; so do the browser tests of layout and of the full demo (they skip themselves there).
+# NLP, demo-voice and demo-plan tests touch no database, so the PostgreSQL pass leaves them to the
+# SQLite pass; so do the browser tests of layout and of the full demo (they skip themselves there).
 test-postgres: install
 	@if bin/wait-for-postgres "$(POSTGRES_TEST_URL)"; then \
-		DATABASE_URL="$(POSTGRES_TEST_URL)" $(VENV)/bin/pytest --ignore=tests/nlp --ignore=tests/site/test_demo_voices.py $(PYTEST_ARGS); \
+		DATABASE_URL="$(POSTGRES_TEST_URL)" $(VENV)/bin/pytest --ignore=tests/nlp --ignore=tests/site/test_demo_voices.py --ignore=tests/site/test_demo_programme.py $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL is required in CI but is not reachable."; exit 1; \
 	else echo "PostgreSQL not reachable at $(POSTGRES_TEST_URL): skipping the PostgreSQL pass."; fi
 

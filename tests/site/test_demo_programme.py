@@ -1,8 +1,7 @@
-"""The demo programme: its plan has a real programme's volume and contrasts, and loading it runs
-the whole chain through the product's own services (a smaller copy here; the full one is loaded
-once, in tests/browser/test_demo_chain.py)."""
+"""The demo programme's plan: a real programme's volume and contrasts, composed without a
+database. Loading it (the whole chain through the product's own services) is tested once, in
+full, in tests/browser/test_demo_chain.py."""
 
-import copy
 import datetime
 from collections import Counter
 
@@ -10,35 +9,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from demo.loaders import load_organisations, load_people, load_sessions
-from demo.programme import load_programme
 from demo.programme.config import programme_config
 from demo.programme.plan import Planner
-from engagement.models import (
-    ConversationLog,
-    CostClaim,
-    EmployerEngagement,
-    EngagementRound,
-    FocusGroup,
-    Registration,
-    RoundtableNote,
-    SurveyDemographics,
-    SurveyResponse,
-    Transcript,
-)
 from engagement.services.reference import read_yaml
-from insights.models import (
-    Appraisal,
-    Assessment,
-    CensusReference,
-    ClientExtract,
-    Code,
-    CodingRun,
-    DiscoveryRun,
-    DoubleCodingSample,
-    Segment,
-    SuggesterModel,
-)
 from insights.services.reference import REFERENCE_DIR
 
 TODAY = datetime.date(2026, 12, 2)
@@ -124,142 +97,9 @@ def test_what_people_say_differs_by_place_round_and_group(plan):
     assert employers["fear-of-losing-benefits"] == 0
 
 
-def small_config() -> dict:
-    """The demo at a tenth of its volume: every stage runs, quickly."""
-    config = copy.deepcopy(programme_config())
-    config["surveys"]["residents"]["responses"] = 70
-    config["surveys"]["employers"]["responses"] = 8
-    config["conversations"]["count"] = 12
-    config["employer_engagement"]["count"] = 6
-    config["roundtables"]["tables"] = config["roundtables"]["tables"][:3]  # Table 3 is recorded
-    config["roundtables"]["notes_per_question"] = 1
-    for transcript in config["transcripts"]:
-        transcript["turns"] = 6
-    config["review"]["segments"] = 150
-    config["double_coding"]["size"] = 12
-    return config
-
-
-@pytest.fixture
-def base_data(transactional_db):
-    """Real commits, as in `load_demo_data`: each stage's records are built into segments by
-    the (immediate) task backend when its transaction commits, before the next stage reads
-    them. A flushed database has lost what migrations made: put back the page tree and roles."""
-    from engagement.roles import sync_role_groups
-    from pages.setup import ensure_home_page
-
-    ensure_home_page()
-    sync_role_groups()
-    call_command("load_reference_data", verbosity=0)
-    load_organisations()
-    load_people()
-    load_sessions()
-
-
-def test_loading_the_programme_runs_the_whole_chain_and_loading_again_changes_nothing(base_data):
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("The demo loads on the embedded defaults it ships for (SQLite).")
-    config = small_config()
-    lines: list[str] = []
-    load_programme(write=lines.append, today=TODAY, config=config)
-    assert any("segments in all" in line for line in lines)
-    assert all(line.startswith("[") and " s] " in line for line in lines)
-
-    # Listening, replayed through the services.
-    held = FocusGroup.objects.filter(status=FocusGroup.Status.COMPLETED)
-    assert held.count() >= 30
-    assert Registration.objects.filter(focus_group__in=held, attended=True).exists()
-    assert Registration.objects.filter(focus_group__in=held, attended=False).exists()
-    assert set(CostClaim.objects.values_list("status", flat=True)) == {
-        "submitted",
-        "approved",
-        "rejected",
-    }
-    assert FocusGroup.objects.filter(status=FocusGroup.Status.CANCELLED).count() == 1
-    assert Registration.objects.filter(status=Registration.Status.WAITLISTED).exists()
-    assert SurveyResponse.objects.count() == 78 and SurveyDemographics.objects.count() >= 60
-    assert SurveyResponse.objects.filter(anonymous=True).exists()
-    assert ConversationLog.objects.count() == 12 and EmployerEngagement.objects.count() == 6
-    assert RoundtableNote.objects.exists()
-    assert sorted(Transcript.objects.values_list("format", flat=True)) == sorted(
-        ["vtt", "srt", "docx", "txt", "docx", "vtt"]
-    )
-
-    # Evidence, built by the pipeline: every setting, both rounds, pseudonymous and redacted.
-    segments = Segment.objects.all()
-    assert set(segments.values_list("source_type", flat=True)) == {
-        "survey",
-        "conversation",
-        "employer",
-        "roundtable",
-        "transcript",
-    }
-    assert set(EngagementRound.objects.values_list("number", flat=True)) == {1, 2}
-    assert set(segments.values_list("round_number", flat=True)) >= {1, 2}
-    assert segments.filter(source_type="survey", place__isnull=True).count() == 0
-    transcript_text = " ".join(
-        segments.filter(source_type="transcript").values_list("text", flat=True)
-    )
-    names = programme_config()["speaker_names"]
-    assert not any(f"{name} said" in transcript_text for name in names)
-    assert segments.filter(codable=False).exists()  # facilitators' turns kept, not coded
-
-    # People's work and what the machine learned from it.
-    person = Code.objects.filter(decided_by__isnull=False)
-    assert {"accepted", "rejected"} <= set(person.values_list("status", flat=True))
-    assert Code.objects.filter(origin="person").exists()  # codes people added
-    # The demo reviewers found what each text was written about: most reviewed segments that
-    # are not small talk carry an accepted code.
-    reviewed = Segment.objects.filter(review__reviewed_at__isnull=False)
-    coded = reviewed.filter(codes__status="accepted").distinct().count()
-    assert coded >= 0.6 * reviewed.count()
-    sample = DoubleCodingSample.objects.get()
-    assert sample.codings.count() == 2 * sample.segments.count()
-    model = SuggesterModel.objects.get(metrics__status="ready")
-    assert model.n_train >= 100
-    assert CodingRun.objects.filter(suggester=model, status="done").exists()
-    assert Code.objects.filter(status="suggested").exists()  # waiting in the review queue
-    assert DiscoveryRun.objects.get().status == "done"
-
-    # Decisions: inputs only; the product computes the rest.
-    assert Assessment.objects.exclude(rating="none").filter(themes__isnull=False).exists()
-    assert Appraisal.objects.count() == 2
-    assert all(a.versions.exists() for a in Appraisal.objects.all())
-    assert CensusReference.objects.count() == 1 and ClientExtract.objects.get().model
-    from pages.reports import ThemeReportPage
-
-    assert ThemeReportPage.objects.live().count() == 1
-
-    counts = _counts()
-    load_programme(write=lines.append, today=TODAY, config=config)
-    assert _counts() == counts
-
-
-def _counts() -> dict:
-    models = [FocusGroup, Registration, SurveyResponse, ConversationLog, Segment, Code,
-              CodingRun, SuggesterModel, DiscoveryRun, Assessment, Appraisal]  # fmt: skip
-    return {model.__name__: model.objects.count() for model in models}
-
-
 def test_the_demo_refuses_a_live_site(monkeypatch):
     from django.conf import settings
 
     monkeypatch.setattr(settings._wrapped, "SETTINGS_MODULE", "ehl.settings.production")
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo_data", verbosity=0)
-
-
-def test_demo_accounts_sign_in_and_upcoming_sessions_are_listed(base_data, client):
-    from django.contrib.auth import authenticate
-
-    from demo.loaders import DEMO_PASSWORD
-    from engagement.roles import Role
-
-    lead = authenticate(email="lead@example.org", password=DEMO_PASSWORD)
-    assert lead is not None and lead.groups.filter(name=Role.LEAD.label).exists()
-    assert authenticate(email="associate.two@example.org", password=DEMO_PASSWORD)
-    response = client.get("/sessions/")
-    assert response.status_code == 200
-    assert "Back to work after time off sick (demo)" in response.content.decode()
