@@ -1,26 +1,6 @@
-"""Forms for accounts, and what every form shares."""
+"""Forms for accounts."""
 
 from django import forms
-from django.db.models.fields import BLANK_CHOICE_DASH
-
-_DASH = BLANK_CHOICE_DASH[0][1]
-
-
-class NoDashChoicesMixin:
-    """Radios and checkboxes never offer Django's blank "---------" choice: a model field
-    without a default adds it, and as a radio it reads as an answer. Blank choices with a real
-    label ("Prefer not to say") stay."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if not isinstance(field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                continue
-            if isinstance(field, forms.ModelChoiceField):
-                if field.empty_label == _DASH:
-                    field.empty_label = None
-            elif hasattr(field, "choices"):
-                field.choices = [choice for choice in field.choices if choice[1] != _DASH]
 
 
 class SignupForm(forms.Form):

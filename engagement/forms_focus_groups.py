@@ -8,7 +8,6 @@ from datetime import timedelta
 from django import forms
 from django.utils import timezone
 
-from .forms import NoDashChoicesMixin
 from .models import AccessFeature, ConsentStatement, CostClaim, FocusGroup, Place, Registration
 
 
@@ -155,7 +154,7 @@ class SignUpForm(forms.Form):
         return ""
 
 
-class FocusGroupForm(NoDashChoicesMixin, forms.ModelForm):
+class FocusGroupForm(forms.ModelForm):
     topics_text = forms.CharField(
         label="Discussion topics",
         help_text="One topic or question per line.",
@@ -282,7 +281,7 @@ class MessageRegistrantsForm(forms.Form):
         return self.AUDIENCES[self.cleaned_data["audience"]][1]
 
 
-class CostClaimForm(NoDashChoicesMixin, forms.ModelForm):
+class CostClaimForm(forms.ModelForm):
     class Meta:
         model = CostClaim
         fields = ["category", "amount", "description", "receipt"]

@@ -2,6 +2,7 @@
 summary and error messages that make forms accessible."""
 
 from django import forms, template
+from django.db.models.fields import BLANK_CHOICE_DASH
 
 register = template.Library()
 
@@ -55,8 +56,15 @@ def govuk_field(field: forms.BoundField, label_size: str = "", hint: str = ""):
         "widget_html": widget_html,
         "hint": hint or field.help_text,
         "label_size": label_size,
-        "choices": list(field.subwidgets) if kind in {"radios", "checkboxes"} else [],
+        "choices": _choices(field) if kind in {"radios", "checkboxes"} else [],
     }
+
+
+def _choices(field: forms.BoundField) -> list:
+    """A form's radios or checkboxes, without Django's blank "---------" choice: a model field
+    without a default adds it, and as a radio it reads as an answer. A blank choice with a real
+    label ("Prefer not to say") stays."""
+    return [choice for choice in field.subwidgets if choice.choice_label != BLANK_CHOICE_DASH[0][1]]
 
 
 @register.inclusion_tag("forms/govuk_error_summary.html")

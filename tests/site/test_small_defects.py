@@ -42,16 +42,21 @@ def test_a_field_required_in_some_cases_is_not_labelled_optional(client, organis
     assert "Write down at least one of" in html
 
 
-def test_radios_never_offer_the_blank_dashes(client, organisation, consents):
+def test_radios_never_offer_the_blank_dashes(client, organisation, consents, lead, reference_data):
     from tests.factories import partner_of
 
-    client.force_login(partner_of(organisation))
+    call_command("load_decision_data", verbosity=0)
     session = FocusGroupFactory(organisation=organisation)
+    partner = partner_of(organisation)
     pages = [
-        reverse("engagement:focus_group_create"),
-        reverse("engagement:claim_create", args=[session.public_id]),
+        (partner, reverse("engagement:focus_group_create")),
+        (partner, reverse("engagement:claim_create", args=[session.public_id])),
+        (lead, reverse("insights:programme_add")),
+        (lead, reverse("insights:option_add")),
+        (lead, reverse("insights:criterion_add")),
     ]
-    for url in pages:
+    for user, url in pages:
+        client.force_login(user)
         html = client.get(url).content.decode()
         radios = re.findall(r'class="govuk-label govuk-radios__label"[^>]*>(.*?)</label>', html)
         assert radios, url
