@@ -29,20 +29,11 @@ def _redactor_names(transcript: Transcript) -> list[str]:
 
 def redacted_turns(transcript: Transcript) -> list[dict]:
     """The transcript's turns with personal data replaced by placeholders such as [PHONE]."""
-    from nlp.text.redaction import apply_corrections, redact_many
+    from nlp.text.redaction import keep_values, redact_many
 
     texts = [turn.get("text") or "" for turn in transcript.turns]
     results = redact_many(texts, use_ner=False, known_names=_redactor_names(transcript))
-    keep = {value.casefold() for value in transcript.redaction_exceptions}
-    if keep:
-        results = [
-            apply_corrections(
-                text,
-                result.spans,
-                remove=[span for span in result.spans if span.original.casefold() in keep],
-            )
-            for text, result in zip(texts, results, strict=True)
-        ]
+    results = keep_values(texts, results, transcript.redaction_exceptions)
     return [
         {**turn, "text": result.text}
         for turn, result in zip(transcript.turns, results, strict=True)

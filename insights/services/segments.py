@@ -27,21 +27,11 @@ PROGRESS_CHUNK = 200
 
 
 def _redact(bundle: SourceBundle, texts: list[str]):
-    from nlp.text.redaction import apply_corrections, redact_many
+    from nlp.text.redaction import keep_values, redact_many
 
     names = [*bundle.known_names, *bundle.extra_redactions]
     results = redact_many(texts, use_ner=settings.EHL_REDACTION_NER, known_names=names)
-    if bundle.redaction_exceptions:
-        keep = {value.casefold() for value in bundle.redaction_exceptions}
-        results = [
-            apply_corrections(
-                text,
-                result.spans,
-                remove=[span for span in result.spans if span.original.casefold() in keep],
-            )
-            for text, result in zip(texts, results, strict=True)
-        ]
-    return results
+    return keep_values(texts, results, bundle.redaction_exceptions)
 
 
 def _pieces(item: SourceText) -> list[str]:

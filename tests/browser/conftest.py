@@ -95,3 +95,22 @@ def axe_violations(page, *, impact=("serious", "critical")) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = axe_violations(page)
     assert not violations, f"{page.url}: " + json.dumps(violations, indent=1)
+
+
+PASSWORD = "correct horse battery"
+
+
+def sign_in(page, user, *, landing: str | None = "**/work/") -> None:
+    """Give ``user`` a known password and a verified address, and sign in through the form;
+    waits for ``landing`` (None: whatever page the sign-in leads to)."""
+    user.set_password(PASSWORD)
+    user.save()
+    user.emailaddress_set.get_or_create(
+        email=user.email, defaults={"verified": True, "primary": True}
+    )
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    if landing:
+        page.wait_for_url(landing)

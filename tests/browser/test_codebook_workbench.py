@@ -7,21 +7,11 @@ from django.utils import timezone
 
 from engagement.roles import Role
 from insights.models import DiscoveryRun, Theme
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 from tests.factories import UserFactory
 from tests.insights.codebook_support import make_segments, make_theme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(tab, email):
-    tab.goto("/accounts/login/")
-    tab.get_by_label("Email").fill(email)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Sign In").click()
-    tab.wait_for_url("**/work/")
 
 
 @pytest.fixture
@@ -37,7 +27,7 @@ def test_a_lead_watches_a_run_finish_and_approves_a_candidate(page, lead_user):
     run = DiscoveryRun.objects.create(
         status=DiscoveryRun.Status.RUNNING, done=20, total=61, started_by=lead_user
     )
-    _sign_in(page, lead_user.email)
+    sign_in(page, lead_user)
 
     page.goto(f"/work/codebook/discovery/{run.pk}/")
     assert "32% done" in page.get_by_role("status").inner_text()
@@ -93,7 +83,7 @@ def test_a_lead_watches_a_run_finish_and_approves_a_candidate(page, lead_user):
 
 def test_a_lead_previews_an_import(page, lead_user, tmp_path):
     make_theme("Transport")
-    _sign_in(page, lead_user.email)
+    sign_in(page, lead_user)
     page.goto("/work/codebook/import/")
     assert_accessible(page)
     bad = tmp_path / "codebook.csv"

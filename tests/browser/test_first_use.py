@@ -10,28 +10,14 @@ from engagement.roles import Role
 from pages.models import HomePage
 from tests.factories import UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page, user):
-    user.set_password(PASSWORD)
-    user.save()
-    user.emailaddress_set.get_or_create(
-        email=user.email, defaults={"verified": True, "primary": True}
-    )
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_a_resident_who_signs_in_lands_on_their_account_not_a_refusal(page):
     resident = UserFactory(roles=[Role.RESIDENT], email="resident@example.org")
-    _sign_in(page, resident)
-    page.wait_for_url("**/accounts/profile/")
+    sign_in(page, resident, landing="**/accounts/profile/")
     assert page.locator("h1").inner_text() == "Your account"
     assert "resident@example.org" in page.content()
     assert "403" not in page.title() and "Forbidden" not in page.content()
@@ -45,8 +31,7 @@ def test_a_resident_who_signs_in_lands_on_their_account_not_a_refusal(page):
 
 def test_the_administrator_opens_the_site_editors_pages_and_edits_one(page):
     admin = UserFactory(roles=[Role.ADMIN], email="admin@example.org")
-    _sign_in(page, admin)
-    page.wait_for_url("**/work/")
+    sign_in(page, admin)
     page.get_by_role("link", name="Site editor").first.click()
     page.wait_for_url("**/admin/")
 
@@ -90,8 +75,7 @@ def test_a_resident_goes_from_the_home_page_to_a_session_and_manages_it_from_the
 
     resident = UserFactory(roles=[Role.RESIDENT], email="jamie@example.org")
     registration = sign_up(session, name="Jamie", email="jamie@example.org", user=resident)
-    _sign_in(page, resident)
-    page.wait_for_url("**/accounts/profile/")
+    sign_in(page, resident, landing="**/accounts/profile/")
     table = page.locator("table", has_text="Working with long COVID")
     assert "Confirmed" in table.inner_text()
     assert_accessible(page)

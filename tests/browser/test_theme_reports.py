@@ -10,23 +10,9 @@ from pages.reports import ThemeReportPage
 from tests.factories import OrganisationFactory, UserFactory, partner_of
 from tests.insights.reports_data import make_theme, people_say
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "correct horse battery"
-
-
-def _sign_in(page, user):
-    user.set_password(PASSWORD)
-    user.save()
-    user.emailaddress_set.get_or_create(
-        email=user.email, defaults={"verified": True, "primary": True}
-    )
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url("**/work/")
 
 
 def test_a_lead_reads_a_report_and_publishes_it_for_partners(page):
@@ -41,7 +27,7 @@ def test_a_lead_reads_a_report_and_publishes_it_for_partners(page):
     # Hidden too, so that stigma's three cannot be worked out from round 2's total.
     people_say(make_theme("caring", label="Caring"), 5, start=50, round_number=2)
     lead = UserFactory(roles=[Role.LEAD], email="lead@example.org")
-    _sign_in(page, lead)
+    sign_in(page, lead)
 
     page.goto("/work/reports/")
     assert page.locator("h1").inner_text() == "Theme report"
@@ -82,7 +68,7 @@ def test_a_lead_reads_a_report_and_publishes_it_for_partners(page):
     page.goto("/accounts/logout/")
     page.get_by_role("button", name="Sign Out").click()
     partner = partner_of(OrganisationFactory(), email="host@example.org")
-    _sign_in(page, partner)
+    sign_in(page, partner)
     page.goto(ThemeReportPage.objects.get().url)
     assert "Transport" in page.content() and "fewer than 5" in page.content()
     assert "/work/reports/segments/" not in page.content()

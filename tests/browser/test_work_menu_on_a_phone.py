@@ -1,5 +1,5 @@
-"""On a phone the work-area menu folds away behind one "Work area menu" toggle, so a page's own heading is
-on the first screen; on a wide screen the whole menu shows, with no toggle."""
+"""On a phone the work-area menu folds away behind one "Work area menu" toggle, so a page's own
+heading is on the first screen; on a wide screen the whole menu shows, with no toggle."""
 
 import pytest
 

@@ -19,6 +19,7 @@ __all__ = [
     "RedactionResult",
     "Span",
     "apply_corrections",
+    "keep_values",
     "placeholder",
     "redact",
     "redact_many",
@@ -94,6 +95,24 @@ def redact_many(
             found.extend(entities)
     return [
         render(text, _resolve(text, found)) for text, found in zip(texts, candidates, strict=True)
+    ]
+
+
+def keep_values(
+    texts: Sequence[str], results: Sequence[RedactionResult], keep: Iterable[str]
+) -> list[RedactionResult]:
+    """``results`` with every span whose words a reviewer said to keep (``keep``, any case)
+    put back: a word the patterns or the model took for personal data that is not."""
+    keep = {value.casefold() for value in keep}
+    if not keep:
+        return list(results)
+    return [
+        apply_corrections(
+            text,
+            result.spans,
+            remove=[span for span in result.spans if span.original.casefold() in keep],
+        )
+        for text, result in zip(texts, results, strict=True)
     ]
 
 

@@ -178,3 +178,13 @@ def test_importing_nlp_text_loads_no_model_libraries():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_words_a_reviewer_keeps_are_put_back_in_any_case_and_nothing_else_is():
+    from nlp.text.redaction import keep_values
+
+    texts = ["Ring Sam Jones on 07700 900123.", "Sam Jones said the bus was late."]
+    results = redact_many(texts, use_ner=False, known_names=["Sam Jones"])
+    kept = keep_values(texts, results, ["sam jones"])
+    assert [r.text for r in kept] == ["Ring Sam Jones on [PHONE].", texts[1]]
+    assert keep_values(texts, results, []) == results
