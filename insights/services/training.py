@@ -241,8 +241,23 @@ def train_model(model: SuggesterModel) -> SuggesterModel:
     model.holds_texts = False
     model.save()
     model.trained_on.set(ids)
+    _forget_if_erased_meanwhile(ids)
     logger.info("suggester v%s trained on %s segments", model.version, model.n_train)
     return model
+
+
+def _forget_if_erased_meanwhile(ids: list[int]) -> None:
+    """An erasure that landed while this model was training could not remove it (it had no
+    file yet): its words went into it all the same, so it goes now, as erasure would have."""
+    erased = list(
+        Segment.objects.filter(pk__in=ids, text="", withdrawn_at__isnull=False).values_list(
+            "pk", flat=True
+        )
+    )
+    if erased:
+        from .training_privacy import models_forget
+
+        models_forget(erased)
 
 
 def _fail(model: SuggesterModel, message: str) -> SuggesterModel:

@@ -101,6 +101,36 @@ def test_an_erased_persons_words_are_in_no_file_and_the_model_is_trained_again(
     assert "Removed because it learned from words a person asked to erase" in html
 
 
+def test_a_model_that_was_training_when_its_words_were_erased_goes_too(
+    survey, lead, monkeypatch, django_capture_on_commit_callbacks
+):
+    from insights.services import training
+
+    themes = make_codebook()
+    person_codes(make_segments(120), themes, lead)
+    response = survey_answer(survey, contact_email="alex@example.org", text=ANSWER)
+    code_segments_of(response, themes["transport"], quote=False)
+    validate, erased = training.cross_validate, []
+
+    def erase_midway(*args, **kwargs):
+        # The person's words are erased after the texts were read, before the model is stored.
+        if not erased:
+            erased.append(True)
+            Segment.objects.from_source("survey", response.public_id).update(
+                text="", withdrawn_at="2026-12-01T00:00Z"
+            )
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(training, "cross_validate", erase_midway)
+    with django_capture_on_commit_callbacks(execute=True):
+        retrain_request(user=lead)
+
+    first, second = SuggesterModel.objects.order_by("version")
+    assert first.metrics["status"] == "removed" and not first.artefact
+    assert second.metrics["status"] == "ready" and second.n_train == 120
+    assert _files_holding(MARKER) == []
+
+
 def test_retention_rewrites_model_files_that_still_hold_their_training_texts(lead):
     texts = [segment.text for segment in make_segments(60)] + [ANSWER]
     labels = [[theme_of(t)] for t in texts[:-1]] + [["transport"]]
