@@ -6,28 +6,24 @@ import pytest
 from engagement.roles import Role
 from tests.factories import UserFactory
 
-from .conftest import assert_accessible
-from .test_first_use import _sign_in
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_the_menu_folds_away_on_a_phone_and_opens_from_its_toggle(page):
     lead = UserFactory(roles=[Role.LEAD], email="lead@example.org", first_name="Robin")
-    _sign_in(page, lead)
-    page.wait_for_url("**/work/")
+    sign_in(page, lead)
 
     page.set_viewport_size({"width": 375, "height": 667})
     page.goto("/work/")
     codebook = page.get_by_role("navigation", name="Work area").get_by_role("link", name="Codebook")
     assert not codebook.is_visible()
     heading = page.locator("h1").bounding_box()
-    page.screenshot(path="/tmp/phone-menu.png")
     assert heading["y"] + heading["height"] < 667 / 2, heading  # in the top half of the screen
     assert_accessible(page)
 
     page.get_by_text("Work area menu", exact=True).click()
-    page.screenshot(path="/tmp/phone-menu-open.png")
     assert codebook.is_visible()
     codebook.focus()
     page.keyboard.press("Enter")
