@@ -62,8 +62,8 @@ def _choice_counts(answers: list, total: int) -> list[tuple[str, Cell]]:
     counts: Counter[str] = Counter()
     answered = 0
     for answer in answers:
-        values = [str(v) for v in (answer if isinstance(answer, list) else [answer])]
-        values = [v for v in values if v not in ("None", "")]
+        given = answer if isinstance(answer, list) else [answer]
+        values = [str(v) for v in given if v not in (None, "")]
         answered += bool(values)
         counts.update(values)
     choices = [(("choice", value), value, n) for value, n in counts.most_common()]

@@ -199,6 +199,16 @@ def test_people_who_skipped_a_question_are_counted_among_its_figures(client, sur
     assert ">13<" in listing
 
 
+def test_an_answer_spelled_none_is_an_answer(client, survey, lead):
+    from tests.factories import make_consents
+
+    make_consents()
+    _stored_answers(survey, *["None"] * 5, *["No"] * 5)
+    client.force_login(lead)
+    html = client.get(f"/work/surveys/{survey.pk}/").content.decode()
+    assert sorted(_cells(html)) == [("No", "5"), ("None", "5")]
+
+
 def test_the_survey_list_hides_a_small_number_of_responses(client, survey, lead):
     from tests.factories import make_consents
 
