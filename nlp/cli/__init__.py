@@ -1,4 +1,4 @@
-"""Command line for the NLP engine: ``python -m nlp {evaluate,discover,redact,bench}``.
+"""Command line for the NLP engine: ``python -m nlp {evaluate,simulate,discover,redact,bench}``.
 
 Each subcommand lives in ``nlp/cli/<name>.py`` and exposes ``register(subparsers)``, which adds
 its parser and sets ``func(args) -> int``. Errors a user can fix (missing file, wrong column,
@@ -37,13 +37,15 @@ def _register_redact(subparsers) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every subcommand registered."""
-    from nlp.cli import bench, discover, evaluate
+    from nlp.cli import bench, discover, evaluate, simulate
 
     parser = argparse.ArgumentParser(
-        prog="python -m nlp", description="Theme coding engine: evaluate, discover, bench."
+        prog="python -m nlp",
+        description="Theme coding engine: evaluate, simulate, discover, bench.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     evaluate.register(subparsers)
+    simulate.register(subparsers)
     discover.register(subparsers)
     _register_redact(subparsers)
     bench.register(subparsers)
