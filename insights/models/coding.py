@@ -144,6 +144,45 @@ class SegmentReview(models.Model):
         return f"Review of {self.segment}"
 
 
+class ReviewPriority(models.Model):
+    """Where a waiting segment stands in the "most useful to review next" order, and why.
+
+    Computed in the worker (``insights.services.review_order``) from the learned model and the
+    codebook, so the queue never waits on a model; holds no words of the segment."""
+
+    class Kind(models.TextChoices):
+        RARE = "rare", "Might be about a theme with few codes"
+        UNCERTAIN = "uncertain", "The model is unsure whether a theme applies"
+        SPREAD = "spread", "Unlike the segments coded so far"
+
+    segment = models.OneToOneField(
+        Segment, on_delete=models.CASCADE, primary_key=True, related_name="review_priority"
+    )
+    rank = models.PositiveIntegerField(db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL)
+    codes_of_theme = models.PositiveIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["rank"]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.segment_id} ({self.kind})"
+
+    @property
+    def reason(self) -> str:
+        """Why this segment is near the front of the queue, for the reviewer."""
+        label = self.theme.label if self.theme_id else ""
+        if self.kind == self.Kind.RARE and label:
+            n = self.codes_of_theme or 0
+            had = "no codes yet" if n == 0 else f"only {n} code{'s' if n != 1 else ''} so far"
+            return f"It might be about “{label}”, which has {had}."
+        if self.kind == self.Kind.UNCERTAIN and label:
+            return f"The learned model is unsure whether “{label}” applies."
+        return "It is unlike the segments people have coded so far."
+
+
 class DoubleCodingSample(TimeStampedModel):
     """Segments a lead has given to two people to code independently, to measure agreement."""
 

@@ -197,6 +197,9 @@ def coding_run_execute(run: CodingRun) -> int:
         done += len(batch)
         _progress(run, done=done, suggestions_made=made)
     _progress(run, status=CodingRun.Status.DONE, finished_at=timezone.now())
+    from .review_order import request_ranking
+
+    request_ranking()
     return made
 
 

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, Prefetch, Q
+from django.db.models import F, Max, Prefetch, Q
 from django.utils import timezone
 
 from ..models import Code, CodeEvent, Segment, SegmentReview, Theme
@@ -31,11 +31,12 @@ class ReviewError(Exception):
 # -- the queue ----------------------------------------------------------------------------------
 
 
-def review_queue(*, theme: Theme | None = None, skipped=()):
-    """Segments waiting for review, most uncertain first.
+def review_queue(*, theme: Theme | None = None, skipped=(), order: str = "uncertain"):
+    """Segments waiting for review, least certain first, or in the "most useful" order.
 
     "Uncertain" is the lowest best score among a segment's suggestions (for one theme, that
-    theme's score): the machine is least sure there, so a person's decision teaches it most."""
+    theme's score). ``order="useful"`` puts first the segments the worker ranked most useful to
+    review next (`review_order.py`), then the rest least certain first."""
     waiting = Q(codes__status=Code.Status.SUGGESTED, codes__theme__status=Theme.Status.APPROVED)
     if theme is not None:
         waiting &= Q(codes__theme=theme)
@@ -43,11 +44,15 @@ def review_queue(*, theme: Theme | None = None, skipped=()):
     queue = Segment.objects.in_analysis().filter(waiting)
     if skipped:
         queue = queue.exclude(pk__in=list(skipped))
-    return queue.annotate(top=Max("codes__score")).order_by("top", "pk")
+    queue = queue.annotate(top=Max("codes__score"))
+    if order == "useful":
+        return queue.order_by(F("review_priority__rank").asc(nulls_last=True), "top", "pk")
+    return queue.order_by("top", "pk")
 
 
-def next_in_queue(*, theme: Theme | None = None, skipped=()) -> Segment | None:
-    return review_queue(theme=theme, skipped=skipped).first()
+def next_in_queue(*, theme: Theme | None = None, skipped=(), order: str = "uncertain"):
+    """The first segment of the queue, or None when nothing is waiting."""
+    return review_queue(theme=theme, skipped=skipped, order=order).first()
 
 
 def segment_for_review(segment_id: int) -> Segment:
@@ -146,13 +151,16 @@ def _locked(code: Code) -> Code:
 
 
 def _retrain_if_due() -> None:
+    from .review_order import rerank_if_due
     from .training import retrain_if_due
 
     try:
-        retrain_if_due()
+        # A new model brings a new order with it (training asks for one when it is done).
+        if retrain_if_due() is None:
+            rerank_if_due()
     except Exception:
         # The decision is saved whatever happens here; the next one will try again.
-        logger.exception("could not check whether the learned model is due for retraining")
+        logger.exception("could not check whether the learned model or queue order is due")
 
 
 def _after_decision() -> None:

@@ -242,6 +242,9 @@ def train_model(model: SuggesterModel) -> SuggesterModel:
     model.save()
     model.trained_on.set(ids)
     _forget_if_erased_meanwhile(ids)
+    from .review_order import request_ranking
+
+    request_ranking()
     logger.info("suggester v%s trained on %s segments", model.version, model.n_train)
     return model
 

@@ -47,3 +47,13 @@ def train_suggester(*, model_id: int) -> int:
     except Exception as error:
         training_failed(model_id, error)
         raise
+
+
+@task(queue_name="nlp")
+def rank_review_queue() -> int:
+    """Work out the review queue's "most useful to review next" order (see review_order.py).
+
+    Running it twice in a row is harmless: each run replaces the whole order."""
+    from ..services.review_order import rank_queue
+
+    return rank_queue()

@@ -18,10 +18,12 @@ from django.views.decorators.http import require_http_methods
 
 from ..filters import SegmentFilterForm, describe_filter
 from ..forms_review import ReviewActionForm
-from ..models import Code, CodingRun, Segment, SuggesterModel, Theme
+from ..models import Code, CodingRun, ReviewPriority, Segment, SuggesterModel, Theme
 from ..permissions import can_review_codes, can_train_model
+from ..services import model_progress
 from ..services import review as review_service
 from ..services.coding import CodingError, coding_run_start
+from ..services.review_order import ORDER_USEFUL, ORDERS
 from ..services.training import (
     TrainingError,
     latest_model,
@@ -48,8 +50,24 @@ def _theme_filter(request) -> Theme | None:
     return Theme.objects.filter(pk=int(value), status=Theme.Status.APPROVED).first()
 
 
-def _query(theme: Theme | None) -> str:
-    return f"?{urlencode({'theme': theme.pk})}" if theme else ""
+def _order(request) -> str:
+    """The queue order asked for: "most useful to review next" unless another is chosen."""
+    value = request.GET.get("order", "")
+    return value if value in ORDERS else ORDER_USEFUL
+
+
+def _query(theme: Theme | None, order: str = ORDER_USEFUL) -> str:
+    params = {"theme": theme.pk} if theme else {}
+    if order != ORDER_USEFUL:
+        params["order"] = order
+    return f"?{urlencode(params)}" if params else ""
+
+
+def _priority(segment: Segment, order: str):
+    """Why the segment is at the front of the "most useful" order, when it has a place there."""
+    if order != ORDER_USEFUL:
+        return None
+    return ReviewPriority.objects.select_related("theme").filter(segment=segment).first()
 
 
 def _skipped(request) -> list[int]:
@@ -64,22 +82,25 @@ def _skipped(request) -> list[int]:
 def review_queue(request):
     """Go to the next segment waiting for review, or say there is none."""
     _require(request, can_review_codes(request.user))
-    theme = _theme_filter(request)
+    theme, order = _theme_filter(request), _order(request)
+    query = _query(theme, order)
     if request.method == "POST":
         # "Show skipped segments again": forget this person's skips.
         request.session.pop(SKIPPED_KEY, None)
-        return redirect(reverse("insights:review_queue") + _query(theme))
-    segment = review_service.next_in_queue(theme=theme, skipped=_skipped(request))
+        return redirect(reverse("insights:review_queue") + query)
+    segment = review_service.next_in_queue(theme=theme, skipped=_skipped(request), order=order)
     if segment is not None:
-        return redirect(reverse("insights:review_segment", args=[segment.pk]) + _query(theme))
+        return redirect(reverse("insights:review_segment", args=[segment.pk]) + query)
     return render(
         request,
         "insights/review/empty.html",
         {
             "theme": theme,
+            "order": order,
+            "orders": ORDERS,
             "skipped": len(_skipped(request)),
             "theme_groups": review_service.theme_groups(),
-            "query": _query(theme),
+            "query": query,
         },
     )
 
@@ -93,7 +114,7 @@ def review_segment(request, segment_id: int):
         segment = review_service.segment_for_review(segment_id)
     except Segment.DoesNotExist:
         raise Http404("No segment to review here") from None
-    theme = _theme_filter(request)
+    theme, order = _theme_filter(request), _order(request)
     form = None
     if request.method == "POST":
         form = ReviewActionForm(
@@ -101,7 +122,7 @@ def review_segment(request, segment_id: int):
         )
         if form.is_valid():
             try:
-                return _perform(request, segment, form.cleaned_data, theme)
+                return _perform(request, segment, form.cleaned_data, _query(theme, order))
             except review_service.ReviewError as error:
                 form.add_error(None, str(error))
     skipped = _skipped(request)
@@ -117,17 +138,20 @@ def review_segment(request, segment_id: int):
             "failed_action": form.data.get("action") if form is not None else "",
             "failed_code": str(form.data.get("code", "")) if form is not None else "",
             "theme": theme,
-            "query": _query(theme),
+            "order": order,
+            "orders": ORDERS,
+            "priority": _priority(segment, order),
+            "query": _query(theme, order),
             "theme_groups": review_service.theme_groups(),
             "waiting": review_service.review_queue(theme=theme, skipped=skipped).count(),
         },
     )
 
 
-def _perform(request, segment: Segment, data: dict, theme: Theme | None):
+def _perform(request, segment: Segment, data: dict, query: str):
     action, user = data["action"], request.user
-    here = reverse("insights:review_segment", args=[segment.pk]) + _query(theme)
-    queue = reverse("insights:review_queue") + _query(theme)
+    here = reverse("insights:review_segment", args=[segment.pk]) + query
+    queue = reverse("insights:review_queue") + query
     if action == "accept":
         code = review_service.code_accept(data["code_obj"], user=user)
         messages.success(request, f"Accepted {code.theme.label}.")
@@ -238,14 +262,19 @@ def suggester_models(request):
                 "here as ready when it is done.",
             )
         return redirect("insights:suggester_models")
+    readiness = training_readiness()
     return render(
         request,
         "insights/review/models.html",
         {
+            "periods": model_progress.agreement_over_time(),
+            "people": model_progress.people_agreement(),
+            "needs": model_progress.themes_needing_examples(readiness.theme_counts),
+            "needs_below": model_progress.NEEDS_EXAMPLES,
             "models": SuggesterModel.objects.select_related("trained_by", "codebook_version")[:20],
             "latest": latest_model(),
             "pending": pending_model(),
-            "readiness": training_readiness(),
+            "readiness": readiness,
             "since": reviews_since_last_model(),
             "retrain_after": settings.EHL_RETRAIN_AFTER_REVIEWS,
             "can_train": can_train_model(request.user),

@@ -326,3 +326,5 @@ EHL_EMBEDDER = env_str("EHL_EMBEDDER", "minilm")
 EHL_EMBEDDING_CACHE_DIR = Path(env_str("EHL_EMBEDDING_CACHE_DIR", str(VAR_DIR / "embeddings")))
 # Retrain the learned suggester after this many newly reviewed segments.
 EHL_RETRAIN_AFTER_REVIEWS = env_int("EHL_RETRAIN_AFTER_REVIEWS", 50)
+# The "most useful to review next" order is worked out again after this many reviewed segments.
+EHL_RERANK_AFTER_REVIEWS = env_int("EHL_RERANK_AFTER_REVIEWS", 10)
