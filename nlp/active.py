@@ -25,6 +25,8 @@ Strategies:
     * **Uncertainty.** The rest goes to rows where the model is closest to changing its mind
       about some theme (a probability near that theme's threshold; for single-label data, the
       smallest gap between the two most probable themes).
+    * **Density** (single-label data only): an uncertain row counts for more where many rows
+      say something alike, less when it is an odd one out (``DENSITY_WEIGHT``).
     * **Diversity.** Uncertain rows come in clumps of near-duplicates; the candidates are
       clustered on their vectors and the most uncertain row of each cluster is taken. The very
       first batch, before any code, is the row nearest the centre of each of ``k`` clusters.
@@ -37,6 +39,7 @@ Every strategy is deterministic for a given ``numpy.random.Generator`` seed.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -54,6 +57,11 @@ DEFINITION_HALF_LIFE = 5.0
 PRIOR_UNTIL = 5
 # How much the model's probability for a theme adds to the closeness of a row to the theme.
 MODEL_WEIGHT = 0.5
+# How much an uncertain row's density (similar rows around it) counts: 0 ignores it. On
+# single-label data the odd one out the model is unsure of is often a comment people would not
+# agree on either; favouring dense regions lifted SAD's macro-F1 at 500 codes by about 0.03 in
+# simulation on the training part, while on multi-label v6 it cost about 0.01 (within noise).
+DENSITY_WEIGHT = {"single": 1.0, "multi": 0.0}
 # Uncertain candidates considered per pick, before clustering for diversity.
 CANDIDATES_PER_PICK = 6
 
@@ -71,10 +79,14 @@ class ThemeHint:
 
 @dataclass(frozen=True)
 class Pick:
-    """One row chosen for a person to code, with why, in words a reviewer can read."""
+    """One row chosen for a person to code, with why: ``reason`` in words a reviewer can read,
+    ``kind`` (random, lowest, rare, uncertain, spread) and the ``theme`` key it concerns, if any,
+    for a caller that words it its own way."""
 
     index: int
     reason: str
+    kind: str = ""
+    theme: str | None = None
 
 
 @dataclass
@@ -120,7 +132,7 @@ def random_strategy(state: PoolState, k: int, rng: np.random.Generator) -> list[
     """``k`` uncoded rows, uniformly at random."""
     free = state.uncoded()
     chosen = rng.choice(free, size=min(k, len(free)), replace=False)
-    return [Pick(int(i), "Picked at random.") for i in chosen]
+    return [Pick(int(i), "Picked at random.", "random") for i in chosen]
 
 
 def queue_strategy(state: PoolState, k: int, rng: np.random.Generator) -> list[Pick]:
@@ -132,7 +144,8 @@ def queue_strategy(state: PoolState, k: int, rng: np.random.Generator) -> list[P
     # A seeded jitter far below any real difference breaks ties without favouring file order.
     order = np.lexsort((rng.random(len(free)), best))[:k]
     return [
-        Pick(int(free[i]), f"The model's best guess is only {best[i]:.0%} sure.") for i in order
+        Pick(int(free[i]), f"The model's best guess is only {best[i]:.0%} sure.", "lowest")
+        for i in order
     ]
 
 
@@ -179,7 +192,8 @@ def _rare_theme_picks(state: PoolState, free: np.ndarray, n: int) -> list[Pick]:
             if index not in taken:
                 taken.add(index)
                 had = "no codes yet" if count == 0 else f"only {count} code{'s' * (count > 1)}"
-                picks.append(Pick(index, f"Might be about “{key}”, which has {had}."))
+                reason = f"Might be about “{key}”, which has {had}."
+                picks.append(Pick(index, reason, "rare", key))
                 break
     return picks
 
@@ -226,6 +240,10 @@ def _uncertain_picks(
         return []
     score, which = _uncertainty(state, rows)
     candidates = np.argsort(-score, kind="stable")[: n * CANDIDATES_PER_PICK]
+    weight = DENSITY_WEIGHT["single" if state.single_label else "multi"]
+    if weight:
+        score = score.copy()
+        score[candidates] *= _density(state.vectors, rows[candidates]) ** weight
     groups = _clusters(state.vectors[rows[candidates]], n, rng)
     picks = []
     for group in range(groups.max() + 1):
@@ -234,11 +252,19 @@ def _uncertain_picks(
             continue
         best = members[np.argmax(score[members])]
         label = state.model_labels[int(which[best])]
-        picks.append(
-            (score[best], Pick(int(rows[best]), f"The model is unsure whether “{label}” applies."))
-        )
+        reason = f"The model is unsure whether “{label}” applies."
+        picks.append((score[best], Pick(int(rows[best]), reason, "uncertain", label)))
     picks.sort(key=lambda sp: -sp[0])
     return [p for _s, p in picks[:n]]
+
+
+def _density(vectors: np.ndarray, rows: np.ndarray, k: int = 10) -> np.ndarray:
+    """Mean cosine of each row to its ``k`` nearest rows of the pool: high where many
+    segments say something alike, low for an odd one out."""
+    sims = vectors[rows] @ vectors.T
+    k = min(k + 1, sims.shape[1])
+    nearest = np.partition(sims, -k, axis=1)[:, -k:]
+    return np.clip((nearest.sum(axis=1) - 1.0) / max(k - 1, 1), 1e-6, None)
 
 
 def _spread_picks(
@@ -254,16 +280,21 @@ def _spread_picks(
         members = np.flatnonzero(groups == group)
         if len(members):
             nearest = members[np.argmax(vectors[rows[members]] @ centre)]
-            picks.append(Pick(int(rows[nearest]), "Unlike the segments coded so far."))
+            picks.append(Pick(int(rows[nearest]), "Unlike the segments coded so far.", "spread"))
     return picks[:n]
 
 
 def _clusters(x: np.ndarray, n: int, rng: np.random.Generator, *, centres: bool = False):
     from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
 
     n = max(1, min(n, len(x)))
     model = KMeans(n_clusters=n, n_init=1, random_state=int(rng.integers(2**31 - 1)))
-    groups = model.fit_predict(np.asarray(x, dtype=np.float64))
+    with warnings.catch_warnings():
+        # Fewer distinct vectors than clusters (duplicate texts) leaves some clusters empty,
+        # which the callers allow for.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        groups = model.fit_predict(np.asarray(x, dtype=np.float64))
     return (groups, model.cluster_centers_) if centres else groups
 
 
