@@ -25,8 +25,6 @@ Strategies:
     * **Uncertainty.** The rest goes to rows where the model is closest to changing its mind
       about some theme (a probability near that theme's threshold; for single-label data, the
       smallest gap between the two most probable themes).
-    * **Density** (single-label data only): an uncertain row counts for more where many rows
-      say something alike, less when it is an odd one out (``DENSITY_WEIGHT``).
     * **Diversity.** Uncertain rows come in clumps of near-duplicates; the candidates are
       clustered on their vectors and the most uncertain row of each cluster is taken. The very
       first batch, before any code, is the row nearest the centre of each of ``k`` clusters.
@@ -57,11 +55,6 @@ DEFINITION_HALF_LIFE = 5.0
 PRIOR_UNTIL = 5
 # How much the model's probability for a theme adds to the closeness of a row to the theme.
 MODEL_WEIGHT = 0.5
-# How much an uncertain row's density (similar rows around it) counts: 0 ignores it. On
-# single-label data the odd one out the model is unsure of is often a comment people would not
-# agree on either; favouring dense regions lifted SAD's macro-F1 at 500 codes by about 0.03 in
-# simulation on the training part, while on multi-label v6 it cost about 0.01 (within noise).
-DENSITY_WEIGHT = {"single": 1.0, "multi": 0.0}
 # Uncertain candidates considered per pick, before clustering for diversity.
 CANDIDATES_PER_PICK = 6
 
@@ -240,10 +233,6 @@ def _uncertain_picks(
         return []
     score, which = _uncertainty(state, rows)
     candidates = np.argsort(-score, kind="stable")[: n * CANDIDATES_PER_PICK]
-    weight = DENSITY_WEIGHT["single" if state.single_label else "multi"]
-    if weight:
-        score = score.copy()
-        score[candidates] *= _density(state.vectors, rows[candidates]) ** weight
     groups = _clusters(state.vectors[rows[candidates]], n, rng)
     picks = []
     for group in range(groups.max() + 1):
@@ -256,15 +245,6 @@ def _uncertain_picks(
         picks.append((score[best], Pick(int(rows[best]), reason, "uncertain", label)))
     picks.sort(key=lambda sp: -sp[0])
     return [p for _s, p in picks[:n]]
-
-
-def _density(vectors: np.ndarray, rows: np.ndarray, k: int = 10) -> np.ndarray:
-    """Mean cosine of each row to its ``k`` nearest rows of the pool: high where many
-    segments say something alike, low for an odd one out."""
-    sims = vectors[rows] @ vectors.T
-    k = min(k + 1, sims.shape[1])
-    nearest = np.partition(sims, -k, axis=1)[:, -k:]
-    return np.clip((nearest.sum(axis=1) - 1.0) / max(k - 1, 1), 1e-6, None)
 
 
 def _spread_picks(

@@ -3,7 +3,10 @@
 Training data is every in-analysis segment on which a person has decided at least one code: the
 themes they accepted are its labels, and every other theme (including those they rejected) is a
 negative for that segment, which is how the engine reads a multi-label row. Themes with fewer
-than two accepted examples are left out; the model could not learn them.
+than two accepted examples are left out as labels of segments; instead, while an approved theme
+has fewer than ``nlp.active.PRIOR_UNTIL`` codes, its own words (label, definition, key phrases,
+examples) are one more example of it, so a new codebook helps from the start and fades as
+people code (measured with ``python -m nlp simulate``; ADR 0013).
 
 A training is recorded as a `SuggesterModel` row as soon as it is asked for, so leads can see it
 is under way; `metrics["status"]` says "training", "ready" or "failed" (with a plain `error`).
@@ -29,7 +32,7 @@ from django.utils import timezone
 from engagement.background import enqueue_on_commit
 
 from ..models import Code, CodebookVersion, CodeEvent, Segment, SuggesterModel, Theme
-from .engine import embedder
+from .engine import embedder, engine_codebook
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +220,7 @@ def _start_training(user) -> SuggesterModel:
 
 def train_model(model: SuggesterModel) -> SuggesterModel:
     """Fit the suggester on everything people have decided, cross-validate it and store it."""
+    from nlp.active import with_priors
     from nlp.supervised import SupervisedSuggester
 
     readiness = training_readiness()
@@ -224,8 +228,11 @@ def train_model(model: SuggesterModel) -> SuggesterModel:
         return _fail(model, readiness.message)
     ids, texts, labels = training_examples()
     vectors = embedder().encode(texts)
-    suggester = SupervisedSuggester(embedder=embedder()).fit(texts, labels, vectors)
-    metrics = cross_validate(texts, labels, vectors)
+    hints = codebook_hints()
+    suggester = SupervisedSuggester(embedder=embedder()).fit(
+        *with_priors(texts, labels, vectors, hints)
+    )
+    metrics = cross_validate(texts, labels, vectors, hints)
     model.artefact.name = _store_artefact(suggester, model.version)
     model.n_train = len(texts)
     model.labels = list(suggester.labels_)
@@ -277,11 +284,21 @@ def training_failed(model_id: int, error: Exception) -> None:
     )
 
 
-def cross_validate(texts, labels, vectors) -> dict:
+def codebook_hints():
+    """The approved themes' words as the engine's hints (``nlp.active.theme_hints``)."""
+    from nlp.active import theme_hints
+
+    return theme_hints(engine_codebook(), embedder().encode)
+
+
+def cross_validate(texts, labels, vectors, hints=()) -> dict:
     """Micro and macro F1 of the engine on data it did not train on (k-fold, or one hold-out
-    fifth for large sets). Empty when no split leaves two themes to train on."""
+    fifth for large sets), trained as the model is (with the codebook's words for themes with
+    few codes, ``hints``) and scored on people's codes only. Empty when no split leaves two
+    themes to train on."""
     import numpy as np
 
+    from nlp.active import with_priors
     from nlp.metrics import multilabel_report
     from nlp.supervised import SupervisedSuggester
 
@@ -297,7 +314,9 @@ def cross_validate(texts, labels, vectors) -> dict:
         train = [i for i in range(n) if i not in held_set]
         try:
             fold_model = SupervisedSuggester(embedder=embedder()).fit(
-                [texts[i] for i in train], [labels[i] for i in train], vectors[train]
+                *with_priors(
+                    [texts[i] for i in train], [labels[i] for i in train], vectors[train], hints
+                )
             )
         except ValueError:
             return {}
