@@ -103,6 +103,22 @@ def theme_of(text: str) -> str:
     raise KeyError(text)
 
 
+def person_codes(segments, themes: dict[str, Theme], user) -> None:
+    """Each segment accepted by ``user`` with the theme its text was written for."""
+    from django.utils import timezone
+
+    for segment in segments:
+        Code.objects.create(
+            segment=segment,
+            theme=themes[theme_of(segment.text)],
+            origin=Code.Origin.PERSON,
+            status=Code.Status.ACCEPTED,
+            coder=user,
+            decided_by=user,
+            decided_at=timezone.now(),
+        )
+
+
 def suggest(segment: Segment, theme: Theme, score: float = 0.5, **fields) -> Code:
     """A machine suggestion, as a coding run leaves it."""
     fields = {

@@ -19,7 +19,7 @@ from insights.services.training import (
     training_readiness,
 )
 
-from .review_support import make_codebook, make_segments, theme_of
+from .review_support import make_codebook, make_segments, person_codes, theme_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,19 +27,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def themes(db):
     return make_codebook()
-
-
-def person_codes(segments, themes, user):
-    """Each segment accepted with the theme its text was written for."""
-    for segment in segments:
-        Code.objects.create(
-            segment=segment,
-            theme=themes[theme_of(segment.text)],
-            origin=Code.Origin.PERSON,
-            status=Code.Status.ACCEPTED,
-            coder=user,
-            decided_by=user,
-        )
 
 
 def test_too_few_coded_segments_says_how_many_more_are_needed(themes, lead):

@@ -13,7 +13,14 @@ from insights.services.double_coding import sample_create
 from insights.services.review import code_accept, review_queue
 from insights.services.training import retrain_request
 
-from .review_support import make_codebook, make_segment, make_segments, suggest, theme_of
+from .review_support import (
+    make_codebook,
+    make_segment,
+    make_segments,
+    person_codes,
+    suggest,
+    theme_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,19 +43,6 @@ def themes(db):
         status=Theme.Status.APPROVED,
     )
     return themes
-
-
-def person_codes(segments, themes, user):
-    for segment in segments:
-        Code.objects.create(
-            segment=segment,
-            theme=themes[theme_of(segment.text)],
-            origin=Code.Origin.PERSON,
-            status=Code.Status.ACCEPTED,
-            coder=user,
-            decided_by=user,
-            decided_at=timezone.now(),
-        )
 
 
 @pytest.fixture
