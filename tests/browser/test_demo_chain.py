@@ -13,6 +13,7 @@ import re
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 
 from demo.loaders import DEMO_PASSWORD
 from insights.models import Appraisal, Code, DoubleCodingSample, Segment
@@ -171,6 +172,17 @@ def test_the_lead_walks_the_whole_chain_of_the_demo_programme(page):
     assert "/work/review/segments/" in page.url  # the queue opens the next segment waiting
     body = page.content()
     assert re.search(r"(learned model: p=|codebook phrase|similar to)", body, re.IGNORECASE)
+    # The worker worked out the "most useful to review next" order, and says why.
+    assert page.locator("#queue-order").input_value() == "useful"
+    assert "Why this segment now:" in page.locator("#why-this-segment").inner_text()
+    assert_accessible(page)
+
+    # The learned model against people, over time, and against two people's agreement.
+    page.goto(reverse("insights:suggester_models"))
+    agreement = page.locator("table", has_text="F1 with people").inner_text()
+    # The demo's reviews came before its first training: they judge the codebook's suggestions.
+    assert re.search(r"Before any learned model\s+\d+\s+0\.\d\d", agreement), agreement
+    assert "Two people coding the same" in page.locator("main").inner_text()
     assert_accessible(page)
 
     # Agreement between the two associates who double-coded a sample.
