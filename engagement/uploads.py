@@ -59,6 +59,24 @@ class UploadError(ValueError):
     """An upload refused before use; the message is written for the person who sent it."""
 
 
+class RowProblems:
+    """Every problem found in an uploaded table, with its row and column, so the person can fix
+    the file in one go. Keeps the first ``limit`` and then says there are more."""
+
+    def __init__(self, limit: int = 25):
+        self.items: list[str] = []
+        self.limit = limit
+
+    def add(self, text: str) -> None:
+        if len(self.items) < self.limit:
+            self.items.append(text)
+        elif len(self.items) == self.limit:
+            self.items.append("There are more problems; fix these first and upload again.")
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
 def read_csv_table(data: bytes) -> tuple[list[str], list[dict]]:
     """An uploaded CSV as (header, rows), the header trimmed and lower-cased; ``UploadError``
     with a plain message when it is not UTF-8 or cannot be read as CSV at all (an unclosed

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from engagement.models import Place
 from engagement.suppression import threshold
-from engagement.uploads import UploadError, read_csv_table
+from engagement.uploads import RowProblems, UploadError, read_csv_table
 
 from ..models import CensusReference, ClientExtract
 from .equity import DIMENSIONS
@@ -33,15 +33,9 @@ class EquityUploadError(ValueError):
         self.problems = problems
 
 
-@dataclass
-class _Problems:
-    items: list[str] = field(default_factory=list)
-
-    def add(self, text: str) -> None:
-        if len(self.items) < MAX_PROBLEMS:
-            self.items.append(text)
-        elif len(self.items) == MAX_PROBLEMS:
-            self.items.append("There are more problems; fix these first and upload again.")
+class _Problems(RowProblems):
+    def __init__(self):
+        super().__init__(MAX_PROBLEMS)
 
     def raise_any(self) -> None:
         if self.items:
